@@ -1,0 +1,2 @@
+console.error('slipway agent: not built yet');
+process.exit(1);

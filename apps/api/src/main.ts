@@ -1,0 +1,2 @@
+console.error('slipway api: not built yet');
+process.exit(1);

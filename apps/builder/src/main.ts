@@ -1,0 +1,2 @@
+console.error('slipway builder: not built yet');
+process.exit(1);

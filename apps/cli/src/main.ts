@@ -1,0 +1,2 @@
+console.error('slipway cli: not built yet');
+process.exit(1);

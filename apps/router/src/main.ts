@@ -1,0 +1,2 @@
+console.error('slipway router: not built yet');
+process.exit(1);

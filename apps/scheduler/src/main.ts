@@ -1,0 +1,2 @@
+console.error('slipway scheduler: not built yet');
+process.exit(1);

@@ -1,0 +1,3 @@
+export { createDb, type Db } from './client.ts';
+export { migrateDeploy, ensureDatabase } from './migrate.ts';
+export * from './generated/client.ts';

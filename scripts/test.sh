@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: installs and starts what it needs, type-checks, then runs
+# every unit test (*.test.ts beside the code) and every end-to-end suite (test/).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+ensure_node_deps
+ensure_postgres
+ensure_redis
+ensure_docker
+say "type-checking"
+npx tsc -p tsconfig.json
+mapfile -t files < <(find apps packages test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
+[ $# -gt 0 ] && files=("$@")
+say "running ${#files[@]} test files"
+mkdir -p test-output
+exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-1}" --test-reporter=spec "${files[@]}"
