@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { reconcileApp, backoffMs } from './reconcile.ts';
+import { defaultPolicy } from './model.ts';
+import type { Action, AppDesired, InstanceView, NodeView } from './model.ts';
+import { NOW, app, inst, node, spec } from './testing.ts';
+
+const nodes = new Map<string, NodeView>([['n1', node('n1')], ['n2', node('n2')], ['n3', node('n3', { status: 'draining' })], ['dead', node('dead', { lastHeartbeatAt: NOW - 60_000 })]]);
+const brief = (a: Action): string => {
+  switch (a.kind) {
+    case 'place': return `place ${a.spec.type}@${a.releaseId}×${a.count}`;
+    case 'release': return `release ${a.releaseId} ${a.status}`;
+    case 'restart': return `restart ${a.instanceId}#${a.restarts}`;
+    default: return `${a.kind} ${a.instanceId} ${a.reason}`;
+  }
+};
+
+const cases: { name: string; app: AppDesired; instances: InstanceView[]; want: string[] }[] = [
+  { name: 'steady state does nothing', app: app(), instances: [inst('i1')], want: [] },
+  { name: 'scale up places the difference', app: app({ formation: [spec(3)] }), instances: [inst('i1')], want: ['place web@r1×2'] },
+  { name: 'scale down drains the newest', app: app(), instances: [inst('i1'), inst('i2')], want: ['drain i2 scale-down'] },
+  { name: 'scale down drains crashed first', app: app(), instances: [inst('i1', { state: 'crashed', healthy: false, restarts: 9 }), inst('i2')], want: ['drain i1 scale-down'] },
+  { name: 'type removed from formation drains', app: app({ formation: [spec(0)] }), instances: [inst('i1')], want: ['drain i1 not-in-formation'] },
+  { name: 'no release stops everything', app: app({ target: null, serving: null }), instances: [inst('i1')], want: ['drain i1 not-in-formation'] },
+  { name: 'drained instance stops after drainMs', app: app(), instances: [inst('i1'), inst('i2', { state: 'draining', updatedAt: NOW - 5_000 })], want: ['stop i2 drained'] },
+  { name: 'draining instance waits for drainMs', app: app(), instances: [inst('i1'), inst('i2', { state: 'draining', updatedAt: NOW - 100 })], want: [] },
+  { name: 'instance on dead node is stopped and replaced', app: app(), instances: [inst('i1', { nodeId: 'dead' })], want: ['stop i1 node-down', 'place web@r1×1'] },
+  { name: 'first deploy places all at once', app: app({ target: 'r1', serving: null, formation: [spec(4)] }), instances: [], want: ['place web@r1×4'] },
+  { name: 'first deploy succeeds when all healthy', app: app({ serving: null, formation: [spec(2)] }), instances: [inst('i1'), inst('i2')], want: ['release r1 succeeded'] },
+  { name: 'first deploy waits while starting', app: app({ serving: null }), instances: [inst('i1', { state: 'starting', healthy: false })], want: [] },
+  { name: 'rollout surges one new instance', app: app({ target: 'r2', formation: [spec(2)] }), instances: [inst('i1'), inst('i2')], want: ['place web@r2×1'] },
+  { name: 'rollout waits for the surge to be healthy', app: app({ target: 'r2', formation: [spec(2)] }), instances: [inst('i1'), inst('i2'), inst('i3', { releaseId: 'r2', state: 'starting', healthy: false })], want: [] },
+  { name: 'healthy new instance retires one old and surges the next', app: app({ target: 'r2', formation: [spec(2)] }), instances: [inst('i1'), inst('i2'), inst('i3', { releaseId: 'r2' })], want: ['place web@r2×1', 'drain i2 rollout'] },
+  { name: 'rollout completes', app: app({ target: 'r2', formation: [spec(2)] }), instances: [inst('i3', { releaseId: 'r2' }), inst('i4', { releaseId: 'r2' })], want: ['release r2 succeeded'] },
+  { name: 'rollout succeeds once the old instances drain', app: app({ target: 'r2' }), instances: [inst('i1', { state: 'draining', updatedAt: NOW }), inst('i3', { releaseId: 'r2' })], want: ['release r2 succeeded'] },
+  {
+    name: 'crash during rollout fails the release and removes new instances',
+    app: app({ target: 'r2', formation: [spec(2)] }),
+    instances: [inst('i1'), inst('i2'), inst('i3', { releaseId: 'r2', state: 'crashed', healthy: false })],
+    want: ['release r2 failed', 'stop i3 rollout-failed'],
+  },
+  { name: 'crashed instance waits for back-off', app: app(), instances: [inst('i1', { state: 'crashed', healthy: false, restarts: 1, updatedAt: NOW - 1_000, startedAt: NOW - 1_100 })], want: [] },
+  { name: 'crashed instance restarts after back-off', app: app(), instances: [inst('i1', { state: 'crashed', healthy: false, restarts: 1, updatedAt: NOW - 2_000, startedAt: NOW - 2_100 })], want: ['restart i1#2'] },
+  { name: 'crash loop gives up at maxRestarts', app: app(), instances: [inst('i1', { state: 'crashed', healthy: false, restarts: 3, updatedAt: NOW - 999_999, startedAt: NOW - 999_999 })], want: [] },
+  { name: 'long run before crash resets back-off', app: app(), instances: [inst('i1', { state: 'crashed', healthy: false, restarts: 3, updatedAt: NOW - 1_000, startedAt: NOW - 200_000 })], want: ['restart i1#1'] },
+  { name: 'draining node: replacement first', app: app(), instances: [inst('i1', { nodeId: 'n3' })], want: ['place web@r1×1'] },
+  { name: 'draining node: old drains once replacement healthy', app: app(), instances: [inst('i1', { nodeId: 'n3' }), inst('i2', { nodeId: 'n2' })], want: ['drain i1 rollout'] },
+  { name: 'old crashed instance is stopped', app: app({ target: 'r2' }), instances: [inst('i1', { state: 'crashed' }), inst('i3', { releaseId: 'r2' })], want: ['stop i1 rollout'] },
+  { name: 'stopped rows are ignored', app: app(), instances: [inst('i1'), inst('i2', { state: 'stopped' })], want: [] },
+];
+
+for (const c of cases) {
+  test(`reconcile: ${c.name}`, () => {
+    assert.deepEqual(reconcileApp(c.app, c.instances, nodes, NOW, defaultPolicy).map(brief).sort(), [...c.want].sort());
+  });
+}
+
+test('reconcile is idempotent on its own stable output', () => {
+  const a = reconcileApp(app({ formation: [spec(3)] }), [inst('i1')], nodes, NOW, defaultPolicy);
+  assert.deepEqual(a, reconcileApp(app({ formation: [spec(3)] }), [inst('i1')], nodes, NOW, defaultPolicy));
+});
+
+test('back-off doubles and is capped', () => {
+  assert.deepEqual([0, 1, 2, 3, 20].map((n) => backoffMs(n, defaultPolicy)), [1_000, 2_000, 4_000, 8_000, 60_000]);
+});
