@@ -1,0 +1,56 @@
+import type Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+
+export interface DockerBuildOptions {
+  tag: string;
+  dockerfile: string;
+  labels: Record<string, string>;
+  buildargs: Record<string, string>;
+  signal: AbortSignal;
+}
+
+interface BuildEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+  aux?: { ID?: string };
+}
+
+/**
+ * Runs `docker build` on a context tar and reports each output line as it arrives.
+ * Build steps run in ordinary containers: no privileges, no mounts, no Docker socket.
+ * Resolves with the image id; rejects with the builder's own error message.
+ */
+export async function dockerBuild(docker: Docker, context: NodeJS.ReadableStream, opts: DockerBuildOptions, onLine: (line: string) => void): Promise<string> {
+  const stream = (await docker.buildImage(context, {
+    t: opts.tag,
+    dockerfile: opts.dockerfile,
+    labels: opts.labels,
+    buildargs: opts.buildargs,
+    forcerm: true,
+    rm: true,
+    abortSignal: opts.signal,
+  })) as Readable;
+  let imageId: string | null = null;
+  let partial = '';
+  const emit = (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) onLine(line.trimEnd());
+  };
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null) => (err ? reject(err) : resolve()),
+      (event: BuildEvent) => {
+        if (event.error) reject(new Error(event.error.trim()));
+        if (event.stream) emit(event.stream);
+        if (event.status) emit(`${event.status}\n`);
+        if (event.aux?.ID) imageId = event.aux.ID;
+      },
+    );
+  });
+  emit('\n');
+  if (!imageId) throw new Error('docker build finished without producing an image');
+  return imageId;
+}
