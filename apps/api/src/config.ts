@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { commonEnv, loadEnv } from '@slipway/core';
+
+/** Every environment variable the API reads, validated once at start. */
+export const apiEnv = {
+  ...commonEnv,
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  SLIPWAY_DOMAIN: z.string().default('slipway.localhost'),
+  SLIPWAY_PUBLIC_URL: z.string().url().optional(),
+  SLIPWAY_SECRET_KEYS: z.string().min(1, 'set SLIPWAY_SECRET_KEYS to one or more base64 32-byte keys (openssl rand -base64 32)'),
+  SESSION_SECRET: z.string().min(16).optional(),
+  SLIPWAY_ADMIN_EMAIL: z.string().email().default('admin@slipway.local'),
+  SLIPWAY_ADMIN_PASSWORD: z.string().min(8).optional(),
+  SLIPWAY_DATA_DIR: z.string().default('/var/lib/slipway'),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+};
+
+export type ApiConfig = z.infer<z.ZodObject<typeof apiEnv>>;
+
+export const loadApiConfig = (env: NodeJS.ProcessEnv = process.env): ApiConfig => loadEnv(apiEnv, env);

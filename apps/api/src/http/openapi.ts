@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { RouteDef } from './route.ts';
+
+const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
+};
+
+const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z_]+)/g, '{$1}');
+
+const jsonSchema = (schema: z.ZodType): unknown => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+/** Built from the same route declarations that express serves. */
+export function openApiDocument(defs: RouteDef[], extra: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const def of defs) {
+    const path = toOpenApiPath(def.path);
+    const params = [...def.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const status = String(def.status ?? (def.method === 'post' ? 201 : 200));
+    paths[path] ??= {};
+    paths[path][def.method] = {
+      summary: def.summary,
+      tags: [def.tag],
+      security: def.auth === 'public' ? [] : [{ bearer: [] }, { session: [] }],
+      parameters: [
+        ...params,
+        ...(def.idempotent ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
+      ],
+      ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(def.body) } } } } : {}),
+      responses: {
+        [status]: { description: status === '204' ? 'Done' : 'Success', ...(status === '204' ? {} : { content: { 'application/json': {} } }) },
+        default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
+      },
+    };
+  }
+  for (const [path, ops] of Object.entries(extra)) paths[path] = { ...paths[path], ...ops };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Slipway API', version: '1' },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token (slipway tokens:create)' },
+        session: { type: 'apiKey', in: 'cookie', name: 'slipway.sid' },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { parse } from './validate.ts';
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^\d+$/, 'cursor must come from a previous nextCursor').optional(),
+});
+
+export interface Page {
+  take: number;
+  skip: number;
+}
+
+/** Offset cursors: simple, stable for append-mostly lists ordered by creation. */
+export function readPage(query: unknown): Page {
+  const { limit, cursor } = parse(pageQuery.passthrough(), query, 'query');
+  return { take: limit, skip: cursor ? Number(cursor) : 0 };
+}
+
+export function pageOf<T>(items: T[], page: Page, total: number): { items: T[]; nextCursor: string | null } {
+  const next = page.skip + items.length;
+  return { items, nextCursor: next < total ? String(next) : null };
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { SlipwayError, appName, notFound } from '@slipway/core';
+import type { App } from '@slipway/db';
+import type { Deps } from '../deps.ts';
+import type { Principal } from '../auth/principal.ts';
+import { route } from '../http/route.ts';
+import { pageOf, readPage } from '../http/pagination.ts';
+import { appFor, teamFor } from '../auth/access.ts';
+import { audit } from '../services/audit.ts';
+import { notifyDesired } from '../services/releases.ts';
+
+export function appView(deps: Deps, app: App & { team?: { name: string } }): Record<string, unknown> {
+  return {
+    id: app.id,
+    name: app.name,
+    team: app.team?.name,
+    webUrl: `http://${app.name}.${deps.config.SLIPWAY_DOMAIN}/`,
+    gitUrl: `${publicUrl(deps)}/${app.name}.git`,
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
+  };
+}
+
+export const publicUrl = (deps: Deps): string =>
+  (deps.config.SLIPWAY_PUBLIC_URL ?? `http://${deps.config.HOST}:${deps.config.PORT}`).replace(/\/$/, '');
+
+async function defaultTeam(deps: Deps, principal: Principal): Promise<string> {
+  const m = await deps.db.membership.findFirst({ where: { userId: principal.user.id, role: { in: ['owner', 'member'] } }, orderBy: { createdAt: 'asc' } });
+  if (!m) throw new SlipwayError('unprocessable', 'You are not a member of any team that can create apps; pass "team"');
+  return m.teamId;
+}
+
+export const appRoutes = [
+  route({
+    method: 'get',
+    path: '/v1/apps',
+    tag: 'apps',
+    summary: "List apps of every team the caller belongs to",
+    handler: async ({ deps, principal, req }) => {
+      const page = readPage(req.query);
+      const where = { team: { memberships: { some: { userId: principal.user.id } } } };
+      const [apps, total] = await Promise.all([
+        deps.db.app.findMany({ where, include: { team: true }, orderBy: { name: 'asc' }, ...page }),
+        deps.db.app.count({ where }),
+      ]);
+      return pageOf(apps.map((a) => appView(deps, a)), page, total);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/apps',
+    tag: 'apps',
+    summary: 'Create an app in a team (default: your first team)',
+    idempotent: true,
+    body: z.strictObject({ name: appName, team: z.string().optional() }),
+    handler: async ({ deps, principal, body, req }) => {
+      const teamId = body.team ? (await teamFor(deps, principal, body.team, 'operate')).id : await defaultTeam(deps, principal);
+      if (await deps.db.app.findUnique({ where: { name: body.name } })) throw new SlipwayError('conflict', `Name "${body.name}" is already taken`);
+      const app = await deps.db.app.create({
+        data: { name: body.name, teamId, formation: { create: { type: 'web', quantity: 1 } } },
+        include: { team: true },
+      });
+      await audit(deps, req, principal, { action: 'app.create', teamId, appId: app.id, target: app.name });
+      return appView(deps, app);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/apps/:app',
+    tag: 'apps',
+    summary: 'App info: URLs, current release, formation, domains, add-ons',
+    handler: async ({ deps, principal, params }) => {
+      const app = await appFor(deps, principal, params.app!, 'read');
+      const [team, release, formation, domains, instances] = await Promise.all([
+        deps.db.team.findUniqueOrThrow({ where: { id: app.teamId } }),
+        deps.db.release.findFirst({ where: { appId: app.id, status: 'succeeded' }, orderBy: { version: 'desc' } }),
+        deps.db.formation.findMany({ where: { appId: app.id }, orderBy: { type: 'asc' } }),
+        deps.db.domain.findMany({ where: { appId: app.id }, orderBy: { hostname: 'asc' } }),
+        deps.db.instance.groupBy({ by: ['state'], where: { appId: app.id }, _count: true }),
+      ]);
+      return {
+        ...appView(deps, { ...app, team }),
+        currentRelease: release ? { version: release.version, description: release.description, createdAt: release.createdAt } : null,
+        formation: formation.map((f) => ({ type: f.type, quantity: f.quantity, size: f.size })),
+        domains: domains.map((d) => d.hostname),
+        instances: Object.fromEntries(instances.map((i) => [i.state, i._count])),
+      };
+    },
+  }),
+  route({
+    method: 'patch',
+    path: '/v1/apps/:app',
+    tag: 'apps',
+    summary: 'Rename an app (its default hostname and git URL change with it)',
+    status: 200,
+    body: z.strictObject({ name: appName }),
+    handler: async ({ deps, principal, params, body, req }) => {
+      const app = await appFor(deps, principal, params.app!, 'manage');
+      if (body.name !== app.name && (await deps.db.app.findUnique({ where: { name: body.name } }))) {
+        throw new SlipwayError('conflict', `Name "${body.name}" is already taken`);
+      }
+      const renamed = await deps.db.app.update({ where: { id: app.id }, data: { name: body.name }, include: { team: true } });
+      await audit(deps, req, principal, { action: 'app.rename', teamId: app.teamId, appId: app.id, target: body.name, data: { from: app.name } });
+      await notifyDesired(deps, app.id);
+      return appView(deps, renamed);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/v1/apps/:app',
+    tag: 'apps',
+    summary: 'Destroy an app and everything it owns (owners only; a repeat of a finished delete answers 404)',
+    status: 204,
+    handler: async ({ deps, principal, params, req }) => {
+      const app = await appFor(deps, principal, params.app!, 'manage');
+      const { count } = await deps.db.app.deleteMany({ where: { id: app.id } });
+      if (!count) throw notFound(`App "${app.name}"`);
+      await audit(deps, req, principal, { action: 'app.destroy', teamId: app.teamId, appId: app.id, target: app.name });
+      await notifyDesired(deps, app.id);
+    },
+  }),
+];

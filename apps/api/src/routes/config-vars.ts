@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { configKey } from '@slipway/core';
+import { route } from '../http/route.ts';
+import { appFor } from '../auth/access.ts';
+import { audit } from '../services/audit.ts';
+import { createRelease, currentConfig, describeConfigChange, inReleaseTx, notifyDesired, releaseView } from '../services/releases.ts';
+
+/** Heroku's shape: `{ "KEY": "value" }` sets, `{ "KEY": null }` unsets, all in one release. */
+const changes = z
+  .record(configKey, z.string().max(32_768).nullable())
+  .refine((r) => Object.keys(r).length > 0, 'Give at least one config var')
+  .refine((r) => Object.keys(r).length <= 500, 'At most 500 config vars per change');
+
+export const configVarRoutes = [
+  route({
+    method: 'get',
+    path: '/v1/apps/:app/config-vars',
+    tag: 'config',
+    summary: "The app's config vars, decrypted",
+    handler: async ({ deps, principal, params }) => {
+      const app = await appFor(deps, principal, params.app!, 'read');
+      return currentConfig(deps, deps.db, app.id);
+    },
+  }),
+  route({
+    method: 'patch',
+    path: '/v1/apps/:app/config-vars',
+    tag: 'config',
+    summary: 'Set and unset config vars at once; any real change creates a new release',
+    status: 200,
+    body: changes,
+    handler: async ({ deps, principal, params, body, req }) => {
+      const app = await appFor(deps, principal, params.app!, 'operate');
+      const result = await inReleaseTx(deps, async (tx) => {
+        const before = await currentConfig(deps, tx, app.id);
+        const set = Object.entries(body).filter((e): e is [string, string] => e[1] !== null && before[e[0]] !== e[1]);
+        const unset = Object.keys(body).filter((k) => body[k] === null && k in before);
+        for (const [key, value] of set) {
+          const sealed = deps.box.encrypt(value);
+          await tx.configVar.upsert({ where: { appId_key: { appId: app.id, key } }, create: { appId: app.id, key, value: sealed }, update: { value: sealed } });
+        }
+        if (unset.length) await tx.configVar.deleteMany({ where: { appId: app.id, key: { in: unset } } });
+        // Setting a var to the value it has is a no-op, as on Heroku: no release.
+        const release = set.length || unset.length
+          ? await createRelease(deps, tx, { appId: app.id, description: describeConfigChange(set.map((e) => e[0]), unset), createdById: principal.user.id })
+          : null;
+        return { config: await currentConfig(deps, tx, app.id), release, set: set.map((e) => e[0]), unset };
+      });
+      if (result.release) {
+        await audit(deps, req, principal, { action: 'config.update', teamId: app.teamId, appId: app.id, target: app.name, data: { set: result.set, unset: result.unset } });
+        await notifyDesired(deps, app.id);
+      }
+      return { config: result.config, release: result.release ? releaseView(result.release) : null };
+    },
+  }),
+];

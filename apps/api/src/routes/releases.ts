@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { SlipwayError, notFound } from '@slipway/core';
+import { route } from '../http/route.ts';
+import { pageOf, readPage } from '../http/pagination.ts';
+import { appFor } from '../auth/access.ts';
+import { audit } from '../services/audit.ts';
+import { createRelease, inReleaseTx, notifyDesired, releaseView } from '../services/releases.ts';
+
+const versionParam = z.coerce.number().int().positive();
+
+export const releaseRoutes = [
+  route({
+    method: 'get',
+    path: '/v1/apps/:app/releases',
+    tag: 'releases',
+    summary: 'Releases, newest first',
+    handler: async ({ deps, principal, params, req }) => {
+      const app = await appFor(deps, principal, params.app!, 'read');
+      const page = readPage(req.query);
+      const where = { appId: app.id };
+      const [rows, total] = await Promise.all([
+        deps.db.release.findMany({ where, orderBy: { version: 'desc' }, ...page }),
+        deps.db.release.count({ where }),
+      ]);
+      return pageOf(rows.map(releaseView), page, total);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/apps/:app/releases/:version',
+    tag: 'releases',
+    summary: 'One release, with the config var names it carries',
+    handler: async ({ deps, principal, params }) => {
+      const app = await appFor(deps, principal, params.app!, 'read');
+      const version = versionParam.safeParse(params.version);
+      const release = version.success ? await deps.db.release.findUnique({ where: { appId_version: { appId: app.id, version: version.data } } }) : null;
+      if (!release) throw notFound(`Release v${params.version}`);
+      return { ...releaseView(release), configKeys: Object.keys(deps.box.decryptJson<Record<string, string>>(release.config)).sort() };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/apps/:app/rollbacks',
+    tag: 'releases',
+    summary: "Roll back: a new release with an older release's image and config",
+    idempotent: true,
+    body: z.strictObject({ version: z.number().int().positive() }),
+    handler: async ({ deps, principal, params, body, req }) => {
+      const app = await appFor(deps, principal, params.app!, 'operate');
+      const target = await deps.db.release.findUnique({ where: { appId_version: { appId: app.id, version: body.version } } });
+      if (!target) throw notFound(`Release v${body.version}`);
+      if (target.status === 'failed') throw new SlipwayError('unprocessable', `Release v${body.version} failed to deploy; pick a release that succeeded`);
+      const release = await inReleaseTx(deps, async (tx) => {
+        // The config vars go back too, as on Heroku, so the app's current vars match what runs.
+        const config = deps.box.decryptJson<Record<string, string>>(target.config);
+        await tx.configVar.deleteMany({ where: { appId: app.id } });
+        for (const [key, value] of Object.entries(config)) {
+          await tx.configVar.create({ data: { appId: app.id, key, value: deps.box.encrypt(value) } });
+        }
+        return createRelease(deps, tx, {
+          appId: app.id,
+          description: `Rollback to v${target.version}`,
+          image: target.image,
+          buildId: target.buildId,
+          processTypes: target.processTypes as never,
+          config,
+          createdById: principal.user.id,
+        });
+      });
+      await audit(deps, req, principal, { action: 'release.rollback', teamId: app.teamId, appId: app.id, target: `v${release.version}`, data: { to: target.version } });
+      await notifyDesired(deps, app.id);
+      return releaseView(release);
+    },
+  }),
+];

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { route } from '../http/route.ts';
+import { requireAdmin } from '../auth/access.ts';
+import { audit } from '../services/audit.ts';
+import { createUser } from '../services/users.ts';
+
+export const userRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/users',
+    tag: 'users',
+    summary: 'Create a user with a personal team (administrators only)',
+    idempotent: true,
+    need: 'manage',
+    body: z.strictObject({
+      email: z.string().email().max(254),
+      password: z.string().min(10, 'Passwords need at least 10 characters').max(1024),
+      admin: z.boolean().default(false),
+    }),
+    handler: async ({ deps, principal, body, req }) => {
+      requireAdmin(principal);
+      const user = await createUser(deps, body.email, body.password, body.admin);
+      await audit(deps, req, principal, { action: 'user.create', target: user.email });
+      return { id: user.id, email: user.email, isAdmin: user.isAdmin, createdAt: user.createdAt };
+    },
+  }),
+];

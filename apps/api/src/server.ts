@@ -1,0 +1,97 @@
+import express, { type Express } from 'express';
+import session from 'express-session';
+import RedisStore from 'connect-redis';
+import { rateLimit } from 'express-rate-limit';
+import { RedisStore as RateLimitStore, type RedisReply } from 'rate-limit-redis';
+import { pinoHttp } from 'pino-http';
+import { randomUUID, createHash } from 'node:crypto';
+import { SlipwayError } from '@slipway/core';
+import type { Deps } from './deps.ts';
+import { configurePassport } from './auth/passport.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { mount } from './http/route.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { allRoutes } from './routes/index.ts';
+
+export const BODY_LIMIT = '256kb';
+
+/** The API as an express app, with no listening socket: main.ts and the tests both use it. */
+export function createServer(deps: Deps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  const passport = configurePassport(deps);
+  app.set('passport', passport);
+  app.use(
+    session({
+      name: 'slipway.sid',
+      store: new RedisStore({ client: deps.redis, prefix: 'slipway:sess:' }),
+      secret: deps.config.SESSION_SECRET ?? sessionSecretFrom(deps.config.SLIPWAY_SECRET_KEYS),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: 7 * 86_400_000 },
+    }),
+  );
+  app.use(passport.session());
+
+  const v1 = express.Router();
+  v1.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  v1.use((req, _res, next) => {
+    // Bearer tokens authenticate every call; a session cookie only stands when no Authorization header is sent.
+    if (!req.headers.authorization) return next();
+    passport.authenticate('bearer', { session: false }, (err: unknown, principal: Express.User | false) => {
+      if (err) return next(err);
+      if (!principal) return next(new SlipwayError('unauthorized', 'Invalid or expired API token'));
+      req.user = principal;
+      next();
+    })(req, _res, next);
+  });
+  v1.use(
+    '/login',
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.config.LOGIN_RATE_LIMIT,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      store: new RateLimitStore({
+        prefix: 'slipway:rl:login:',
+        sendCommand: (command: string, ...args: string[]) => deps.redis.call(command, ...args) as Promise<RedisReply>,
+      }),
+      handler: (_req, _res, next) => next(new SlipwayError('rate_limited', 'Too many login attempts; wait a minute and try again')),
+    }),
+  );
+
+  const openapi = openApiDocument(allRoutes);
+  v1.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  mount(v1, deps, allRoutes.map((r) => ({ ...r, path: r.path.replace(/^\/v1/, '') })));
+  app.use('/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+// Sessions are signed with a key derived from the secret keys so a fresh install needs no extra setting.
+function sessionSecretFrom(keys: string): string {
+  return createHash('sha256').update(`session:${keys.split(',')[0]}`).digest('base64url');
+}

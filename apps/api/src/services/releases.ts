@@ -1,0 +1,87 @@
+import { Prisma, type Release } from '@slipway/db';
+import type { Deps } from '../deps.ts';
+
+export const DESIRED_CHANNEL = 'slipway:desired:changed';
+
+type Tx = Prisma.TransactionClient;
+
+export interface NewRelease {
+  appId: string;
+  description: string;
+  createdById?: string | null;
+  /** Defaults to the latest release's image and process types (a config-only change). */
+  image?: string | null;
+  buildId?: string | null;
+  processTypes?: Prisma.InputJsonValue | null;
+  /** Defaults to the app's current config vars. */
+  config?: Record<string, string>;
+}
+
+export async function currentConfig(deps: Deps, tx: Tx, appId: string): Promise<Record<string, string>> {
+  const vars = await tx.configVar.findMany({ where: { appId }, orderBy: { key: 'asc' } });
+  return Object.fromEntries(vars.map((v) => [v.key, deps.box.decrypt(v.value)]));
+}
+
+/**
+ * Releases are immutable and numbered per app. The version comes from the
+ * latest one inside the caller's transaction; the unique (appId, version) index
+ * turns a concurrent writer into a retryable conflict rather than a duplicate.
+ */
+export async function createRelease(deps: Deps, tx: Tx, r: NewRelease): Promise<Release> {
+  const latest = await tx.release.findFirst({ where: { appId: r.appId }, orderBy: { version: 'desc' } });
+  const config = r.config ?? (await currentConfig(deps, tx, r.appId));
+  const image = r.image === undefined ? (latest?.image ?? null) : r.image;
+  const processTypes = r.processTypes === undefined ? (latest?.processTypes ?? null) : r.processTypes;
+  return tx.release.create({
+    data: {
+      appId: r.appId,
+      version: (latest?.version ?? 0) + 1,
+      image,
+      buildId: r.buildId ?? (r.image === undefined ? (latest?.buildId ?? null) : null),
+      processTypes: processTypes ?? Prisma.DbNull,
+      config: deps.box.encryptJson(config),
+      // Nothing to run until an image exists: such a release is complete at once.
+      status: image ? 'pending' : 'succeeded',
+      description: r.description,
+      createdById: r.createdById ?? null,
+    },
+  });
+}
+
+/** Runs `fn` in a serializable-enough transaction, retrying when two writers raced for a version number. */
+export async function inReleaseTx<T>(deps: Deps, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.db.$transaction(fn);
+    } catch (e) {
+      const raced = e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+      if (!raced || attempt >= 4) throw e;
+    }
+  }
+}
+
+/** Tells the scheduler the desired state of an app changed (it also polls, so a lost message only delays). */
+export async function notifyDesired(deps: Deps, appId: string): Promise<void> {
+  await deps.redis.publish(DESIRED_CHANNEL, appId).catch((err: unknown) => deps.log.warn({ err }, 'desired-state notify failed'));
+}
+
+export function describeConfigChange(set: string[], unset: string[]): string {
+  const parts = [];
+  if (set.length) parts.push(`Set ${set.join(', ')} config vars`);
+  if (unset.length) parts.push(`Remove ${unset.join(', ')} config vars`);
+  return parts.join('; ');
+}
+
+export function releaseView(r: Release): Record<string, unknown> {
+  return {
+    id: r.id,
+    version: r.version,
+    description: r.description,
+    status: r.status,
+    image: r.image,
+    buildId: r.buildId,
+    processTypes: r.processTypes,
+    failure: r.failure,
+    createdAt: r.createdAt,
+  };
+}
