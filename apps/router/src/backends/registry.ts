@@ -1,0 +1,67 @@
+import type { Backend, HealthCheck, Route } from '@slipway/core';
+import type { RouteTable } from '../routes/table.ts';
+import { BackendState, backendKey } from './backend.ts';
+
+export interface RegistryHooks {
+  /** Called for each new backend (start its active checks there). */
+  added(state: BackendState): void;
+  /** Called for a backend whose health check settings changed. */
+  healthCheckChanged(state: BackendState): void;
+}
+
+/**
+ * Keeps one BackendState per listed instance across table swaps: connection
+ * pools, health and counters survive; instances no longer listed are retired
+ * after their in-flight requests finish.
+ */
+export class BackendRegistry {
+  private readonly states = new Map<string, BackendState>();
+
+  constructor(
+    private readonly connections: number,
+    private readonly hooks: RegistryHooks,
+  ) {}
+
+  get(b: Backend): BackendState | undefined {
+    return this.states.get(backendKey(b.id, b.url));
+  }
+
+  all(): IterableIterator<BackendState> {
+    return this.states.values();
+  }
+
+  sync(table: RouteTable): void {
+    const wanted = new Map<string, { b: Backend; route: Route }>();
+    for (const [, routes] of table.routes()) {
+      for (const route of routes) for (const b of route.backends) wanted.set(backendKey(b.id, b.url), { b, route });
+    }
+    for (const [key, state] of this.states) {
+      if (!wanted.has(key)) {
+        this.states.delete(key);
+        void state.retire();
+      }
+    }
+    for (const [key, { b, route }] of wanted) {
+      let state = this.states.get(key);
+      if (!state) {
+        state = new BackendState(key, b.id, b.url, route.app, this.connections);
+        state.healthCheck = route.healthCheck;
+        this.states.set(key, state);
+        this.hooks.added(state);
+      } else if (!sameCheck(state.healthCheck, route.healthCheck)) {
+        state.healthCheck = route.healthCheck;
+        this.hooks.healthCheckChanged(state);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.states.values()];
+    this.states.clear();
+    await Promise.all(all.map((s) => s.retire()));
+  }
+}
+
+function sameCheck(a: HealthCheck | undefined, b: HealthCheck | undefined): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
