@@ -116,3 +116,33 @@ export async function startTestRouter(env: Record<string, string> = {}): Promise
 }
 
 export const backendOf = (body: string): string => (JSON.parse(body) as { backend: string }).backend;
+
+/** Runs `total` calls of `one(i)` with `concurrency` in flight; `at(i)` fires before call i (for mid-stream events). */
+export async function runStream(
+  total: number,
+  concurrency: number,
+  one: (i: number) => Promise<number>,
+  at: Record<number, () => Promise<void>> = {},
+): Promise<{ statuses: Map<number, number>; failures: string[] }> {
+  const statuses = new Map<number, number>();
+  const failures: string[] = [];
+  let next = 0;
+  const events: Promise<void>[] = [];
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const i = next++;
+      const event = at[i];
+      if (event) events.push(event());
+      try {
+        const status = await one(i);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status >= 400) failures.push(`#${i}: HTTP ${status}`);
+      } catch (err) {
+        failures.push(`#${i}: ${(err as Error).message}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(events);
+  return { statuses, failures };
+}
