@@ -1,2 +1,23 @@
-console.error('slipway scheduler: not built yet');
-process.exit(1);
+import { Redis } from 'ioredis';
+import { createLogger } from '@slipway/core';
+import { createDb } from '@slipway/db';
+import { loadSchedulerConfig } from './config.ts';
+import { Scheduler } from './scheduler.ts';
+
+const cfg = loadSchedulerConfig();
+const log = createLogger('scheduler', cfg.LOG_LEVEL);
+const scheduler = new Scheduler({
+  db: createDb(cfg.DATABASE_URL),
+  redis: new Redis(cfg.REDIS_URL),
+  subscriber: new Redis(cfg.REDIS_URL),
+  log,
+  policy: cfg.policy,
+  appsDomain: cfg.SLIPWAY_APPS_DOMAIN,
+  tickMs: cfg.SCHEDULER_TICK_MS,
+  leaseMs: cfg.SCHEDULER_LEASE_MS,
+});
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(sig, () => void scheduler.stop().finally(() => process.exit(0)));
+}
+await scheduler.start();
+log.info({ scheduler: scheduler.id }, 'scheduler started');

@@ -1,0 +1,134 @@
+import type { ContainerInspectInfo } from 'dockerode';
+import type { Logger } from '@slipway/core';
+import { ControlPlane, ControlPlaneError } from './client.ts';
+import type { AgentConfig } from './config.ts';
+import { obtainCredential } from './credential.ts';
+import { plan } from './converge.ts';
+import { Engine, hostPortOf } from './docker/engine.ts';
+import type { Managed } from './docker/labels.ts';
+import { runCheck } from './health.ts';
+import type { Health } from './health.ts';
+import { LogShipper } from './logs.ts';
+import type { ContainerReport, InstanceSpec } from './protocol.ts';
+
+const key = (instanceId: string, generation: number) => `${instanceId}#${generation}`;
+
+/**
+ * One node's agent: every heartbeat it reports its containers, receives its assignments
+ * and converges on them. Docker is the only record of what runs, so a restarted agent
+ * adopts its containers from their labels.
+ */
+export class Agent {
+  private readonly cp: ControlPlane;
+  private readonly engine: Engine;
+  private readonly logs: LogShipper;
+  private readonly health = new Map<string, Health>();
+  private readonly busy = new Set<string>();
+  private readonly startErrors = new Map<string, { instanceId: string; generation: number; error: string }>();
+  private readonly bootSec = Math.floor(Date.now() / 1000);
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly cfg: AgentConfig, private readonly log: Logger) {
+    this.cp = new ControlPlane(cfg.SLIPWAY_API_URL);
+    this.engine = new Engine(cfg.DOCKER_SOCKET, cfg.NODE_ADDRESS);
+    this.logs = new LogShipper(this.engine.docker, this.cp, log);
+  }
+
+  async start(): Promise<void> {
+    const { nodeId, credential } = await obtainCredential(this.cfg, this.cp);
+    this.cp.setCredential(credential);
+    this.log.info({ nodeId, node: this.cfg.NODE_NAME }, 'agent started');
+    const loop = async () => {
+      await this.tick().catch((err) => this.onError(err));
+      if (!this.stopped) this.timer = setTimeout(loop, this.cfg.HEARTBEAT_MS);
+    };
+    await loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.logs.close();
+  }
+
+  private async onError(err: unknown): Promise<void> {
+    if (err instanceof ControlPlaneError && err.status === 401 && this.cfg.SLIPWAY_JOIN_TOKEN) {
+      this.log.warn('node credential rejected; registering again with the join token');
+      this.cp.setCredential((await obtainCredential(this.cfg, this.cp, true)).credential);
+      return;
+    }
+    this.log.warn({ err }, 'heartbeat failed');
+  }
+
+  async tick(): Promise<void> {
+    const actual = await this.engine.list();
+    const infos = new Map<string, ContainerInspectInfo>();
+    await Promise.all(actual.map(async (m) => infos.set(m.containerId, await this.engine.inspect(m.containerId))));
+    const res = await this.cp.heartbeat({
+      memoryMb: this.cfg.NODE_MEMORY_MB, cpus: this.cfg.NODE_CPUS, labels: this.cfg.labels,
+      containers: [...actual.map((m) => this.report(m, infos.get(m.containerId)!)), ...this.failedStarts()],
+    });
+    const assigned = new Map(res.instances.map((s) => [s.instanceId, s]));
+    for (const k of this.startErrors.keys()) if (!res.instances.some((s) => key(s.instanceId, s.generation) === k)) this.startErrors.delete(k);
+    const todo = plan(res.instances, actual);
+    for (const spec of todo.start) if (!this.startErrors.has(key(spec.instanceId, spec.generation))) this.once(key(spec.instanceId, spec.generation), () => this.startInstance(spec));
+    for (const m of todo.remove) this.once(m.containerId, () => this.removeContainer(m));
+    for (const m of actual) {
+      const spec = assigned.get(m.instanceId);
+      if (!m.running || spec === undefined || spec.generation !== m.generation) continue;
+      void this.logs.follow(m.containerId, m.instanceId, Math.max(this.bootSec, Math.floor(Date.parse(infos.get(m.containerId)!.State.StartedAt) / 1000)));
+      if (!m.oneOff && !this.health.has(m.containerId)) this.check(m, spec, hostPortOf(infos.get(m.containerId)!));
+    }
+  }
+
+  private report(m: Managed, info: ContainerInspectInfo): ContainerReport {
+    const running = info.State.Running;
+    const health = m.oneOff && running ? 'healthy' : (this.health.get(m.containerId) ?? 'unknown');
+    return {
+      instanceId: m.instanceId, generation: m.generation, containerId: m.containerId, hostPort: hostPortOf(info),
+      status: running ? (health === 'healthy' ? 'running' : 'starting') : 'exited',
+      health, exitCode: running ? null : info.State.ExitCode,
+      startedAt: info.State.StartedAt.startsWith('0001') ? null : new Date(info.State.StartedAt).toISOString(),
+    };
+  }
+
+  private failedStarts(): ContainerReport[] {
+    return [...this.startErrors.values()].map((f) => ({
+      instanceId: f.instanceId, generation: f.generation, containerId: null, error: f.error, hostPort: null, status: 'exited', health: 'failed', exitCode: null, startedAt: null,
+    }));
+  }
+
+  /** Runs an operation unless one with the same key is still in flight. */
+  private once(k: string, op: () => Promise<void>): void {
+    if (this.busy.has(k)) return;
+    this.busy.add(k);
+    op().catch((err) => this.log.error({ err, key: k }, 'container operation failed')).finally(() => this.busy.delete(k));
+  }
+
+  private async startInstance(spec: InstanceSpec): Promise<void> {
+    try {
+      const id = await this.engine.start(spec);
+      this.log.info({ instance: spec.instanceId, dyno: spec.name, app: spec.appName, container: id.slice(0, 12) }, 'instance started');
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.startErrors.set(key(spec.instanceId, spec.generation), { instanceId: spec.instanceId, generation: spec.generation, error });
+      this.log.warn({ instance: spec.instanceId, error }, 'instance failed to start');
+    }
+  }
+
+  private async removeContainer(m: Managed): Promise<void> {
+    await this.engine.stopAndRemove(m);
+    this.health.delete(m.containerId);
+    this.log.info({ instance: m.instanceId, container: m.containerId.slice(0, 12) }, 'container removed');
+  }
+
+  private check(m: Managed, spec: InstanceSpec, port: number | null): void {
+    this.health.set(m.containerId, 'unknown');
+    const stillRunning = () => this.engine.inspect(m.containerId).then((i) => i.State.Running, () => false);
+    void runCheck(spec.healthcheck, this.cfg.NODE_ADDRESS, port, stillRunning, () => this.stopped).then((h) => {
+      this.health.set(m.containerId, h);
+      this.log.info({ dyno: spec.name, app: spec.appName, health: h }, 'health check finished');
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { request } from 'undici';
+import type { z } from 'zod';
+import { registerResponse, heartbeatResponse } from './protocol.ts';
+import type { HeartbeatRequest, HeartbeatResponse, LogLine, RegisterRequest, RegisterResponse } from './protocol.ts';
+
+export class ControlPlaneError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** Typed calls to the control plane's /v1/agent endpoints. */
+export class ControlPlane {
+  constructor(private readonly baseUrl: string, private credential: string | null = null) {}
+
+  setCredential(credential: string): void {
+    this.credential = credential;
+  }
+
+  register(body: RegisterRequest): Promise<RegisterResponse> {
+    return this.post('/v1/agent/register', body, registerResponse);
+  }
+
+  heartbeat(body: HeartbeatRequest): Promise<HeartbeatResponse> {
+    return this.post('/v1/agent/heartbeat', body, heartbeatResponse);
+  }
+
+  async logs(lines: LogLine[]): Promise<void> {
+    await this.post('/v1/agent/logs', { lines }, null);
+  }
+
+  private async post<S extends z.ZodType>(path: string, body: unknown, schema: S | null): Promise<z.infer<S>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.credential) headers.authorization = `Bearer ${this.credential}`;
+    const res = await request(new URL(path, this.baseUrl), { method: 'POST', headers, body: JSON.stringify(body), headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const text = await res.body.text();
+    if (res.statusCode >= 300) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+      } catch { /* not JSON: keep the raw text */ }
+      throw new ControlPlaneError(res.statusCode, `${path}: ${res.statusCode} ${message}`);
+    }
+    return (schema === null ? undefined : schema.parse(JSON.parse(text))) as z.infer<S>;
+  }
+}

@@ -1,0 +1,34 @@
+import { totalmem, cpus, hostname } from 'node:os';
+import { z } from 'zod';
+import { loadEnv } from '@slipway/core';
+import { nodeName } from './protocol.ts';
+
+/** The agent's whole configuration, read once from the environment. */
+export function loadAgentConfig(source: NodeJS.ProcessEnv = process.env) {
+  const env = loadEnv(
+    {
+      SLIPWAY_API_URL: z.string().url(),
+      SLIPWAY_JOIN_TOKEN: z.string().min(16).optional(),
+      NODE_NAME: nodeName.default(hostname().toLowerCase()),
+      /** Address the node's instances publish on and the router reaches. */
+      NODE_ADDRESS: z.ipv4(),
+      NODE_LABELS: z.string().default(''),
+      NODE_MEMORY_MB: z.coerce.number().int().positive().default(Math.floor(totalmem() / 1048576)),
+      NODE_CPUS: z.coerce.number().int().positive().default(cpus().length),
+      DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
+      AGENT_STATE_DIR: z.string().default('/var/lib/slipway-agent'),
+      HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    },
+    source,
+  );
+  const labels = Object.fromEntries(
+    env.NODE_LABELS.split(',').filter(Boolean).map((kv) => {
+      const [k, v = ''] = kv.split('=');
+      return [k!.trim(), v.trim()];
+    }),
+  );
+  return { ...env, labels };
+}
+
+export type AgentConfig = ReturnType<typeof loadAgentConfig>;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Redis } from 'ioredis';
+import type { SecretBox } from '@slipway/core';
+import type { Db } from '@slipway/db';
+import { healthcheckSpec } from '@slipway/agent/protocol';
+import type { HealthcheckSpec, InstanceSpec } from '@slipway/agent/protocol';
+import { runCommandKey } from '@slipway/scheduler/channels';
+
+/** States in which an instance's container should exist on its node. */
+const RUNNABLE = ['pending', 'starting', 'running', 'draining'] as const;
+export const STOP_TIMEOUT_SEC = 10;
+
+/** app.json `healthchecks`: process type → Dokku-style checks (the first one is used). */
+const appHealthchecks = z.record(z.string(), z.array(healthcheckSpec.partial()).min(1));
+const processTypes = z.record(z.string(), z.string());
+const configVars = z.record(z.string(), z.string());
+
+/** Without a configured check: web must accept TCP on $PORT, other types must stay up. */
+export function healthcheckFor(type: string, configured: unknown): HealthcheckSpec {
+  const parsed = appHealthchecks.safeParse(configured);
+  const own = parsed.success ? parsed.data[type]?.[0] : undefined;
+  return healthcheckSpec.parse(own ?? (type === 'web' ? { type: 'tcp' } : { type: 'uptime', wait: 2, attempts: 1 }));
+}
+
+/** Release.config is the SecretBox-sealed JSON object of the release's config vars. */
+export function releaseEnv(box: SecretBox, sealed: string): Record<string, string> {
+  return sealed === '' ? {} : configVars.parse(JSON.parse(box.decrypt(sealed)));
+}
+
+/** Everything that should run on a node, as specs the agent can start without asking again. */
+export async function assignmentsFor(db: Db, redis: Redis, box: SecretBox, nodeId: string): Promise<InstanceSpec[]> {
+  const rows = await db.instance.findMany({
+    where: { nodeId, state: { in: [...RUNNABLE] } },
+    include: { release: { select: { image: true, config: true, processTypes: true, version: true } }, app: { select: { name: true, healthcheck: true, formation: true } } },
+  });
+  const specs: InstanceSpec[] = [];
+  for (const row of rows) {
+    if (!row.release.image) continue;
+    const formation = row.app.formation.find((f) => f.type === row.type);
+    const oneOff = row.type === 'run';
+    const env = releaseEnv(box, row.release.config);
+    specs.push({
+      instanceId: row.id,
+      appId: row.appId,
+      appName: row.app.name,
+      type: row.type,
+      name: row.name,
+      generation: row.restarts,
+      image: row.release.image,
+      command: oneOff ? await redis.get(runCommandKey(row.id)) : (processTypes.safeParse(row.release.processTypes).data?.[row.type] ?? null),
+      env: { ...env, DYNO: row.name, SLIPWAY_APP: row.app.name, SLIPWAY_RELEASE_VERSION: `v${row.release.version}` },
+      memoryMb: formation?.memoryMb ?? 512,
+      cpuShares: formation?.cpuShares ?? 1024,
+      stopTimeoutSec: STOP_TIMEOUT_SEC,
+      healthcheck: healthcheckFor(row.type, row.app.healthcheck),
+      oneOff,
+    });
+  }
+  return specs;
+}

@@ -1,0 +1,72 @@
+import type { Redis } from 'ioredis';
+import type { Db } from '@slipway/db';
+import type { ContainerReport } from '@slipway/agent/protocol';
+import { DESIRED_CHANNEL, runExitChannel } from '@slipway/scheduler/channels';
+
+type InstanceState = 'pending' | 'starting' | 'running' | 'draining' | 'stopped' | 'crashed';
+
+interface Row {
+  id: string;
+  appId: string;
+  type: string;
+  state: InstanceState;
+  healthy: boolean;
+  restarts: number;
+  containerId: string | null;
+  hostPort: number | null;
+  lastExitCode: number | null;
+  startedAt: Date | null;
+}
+
+type Patch = Partial<Pick<Row, 'state' | 'healthy' | 'containerId' | 'hostPort' | 'lastExitCode' | 'startedAt'>>;
+
+/**
+ * What a container report means for its instance row. Only real changes are returned:
+ * rewriting an unchanged row would move `updatedAt`, which times back-off and drains.
+ */
+export function patchFor(row: Row, c: ContainerReport, oneOff: boolean): Patch {
+  if (c.generation !== row.restarts || row.state === 'stopped' || row.state === 'crashed') return {};
+  const want: Patch = { containerId: c.containerId, hostPort: c.hostPort };
+  if (c.startedAt && !row.startedAt) want.startedAt = new Date(c.startedAt);
+  if (c.status === 'exited' || c.health === 'failed') {
+    // A draining or one-off instance that exits is simply done; anything else crashed.
+    const done = oneOff || row.state === 'draining';
+    Object.assign(want, { state: done ? 'stopped' : 'crashed', healthy: false, lastExitCode: c.exitCode });
+  } else if (row.state !== 'draining' && !(c.health === 'unknown' && row.healthy)) {
+    // `unknown` (an agent that just restarted and re-checks) never downgrades a healthy instance.
+    const healthy = c.status === 'running' && c.health === 'healthy';
+    Object.assign(want, { state: healthy ? 'running' : 'starting', healthy });
+  }
+  const patch: Patch = {};
+  for (const [k, v] of Object.entries(want) as [keyof Patch, Patch[keyof Patch]][]) {
+    const cur = row[k];
+    const same = cur instanceof Date && v instanceof Date ? cur.getTime() === v.getTime() : cur === v;
+    if (!same) Object.assign(patch, { [k]: v });
+  }
+  return patch;
+}
+
+/** Applies one heartbeat's container reports to the node's instance rows; forgets rows whose container is gone after a stop. */
+export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[]): Promise<void> {
+  const rows = await db.instance.findMany({
+    where: { nodeId },
+    select: { id: true, appId: true, type: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, startedAt: true },
+  });
+  const reported = new Map(reports.map((r) => [r.instanceId, r]));
+  const changedApps = new Set<string>();
+  for (const row of rows) {
+    const c = reported.get(row.id);
+    if (c === undefined) {
+      if (row.state === 'stopped') await db.instance.deleteMany({ where: { id: row.id, state: 'stopped' } });
+      continue;
+    }
+    const patch = patchFor(row, c, row.type === 'run');
+    if (Object.keys(patch).length === 0) continue;
+    // Guarded on the state read, so a concurrent scheduler decision (drain, stop) is never overwritten.
+    const { count } = await db.instance.updateMany({ where: { id: row.id, state: row.state, restarts: row.restarts }, data: patch });
+    if (count === 0) continue;
+    changedApps.add(row.appId);
+    if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), JSON.stringify({ exitCode: c.exitCode }));
+  }
+  for (const appId of changedApps) await redis.publish(DESIRED_CHANNEL, appId);
+}

@@ -1,0 +1,76 @@
+import express, { Router } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { SlipwayError, hashToken, newToken, unauthorized } from '@slipway/core';
+import type { Logger, SecretBox } from '@slipway/core';
+import type { Db } from '@slipway/db';
+import { heartbeatRequest, logBatch, registerRequest } from '@slipway/agent/protocol';
+import type { HeartbeatResponse, RegisterResponse } from '@slipway/agent/protocol';
+import { DESIRED_CHANNEL } from '@slipway/scheduler/channels';
+import { joinTokenMatches, nodeOf, requireNode } from './auth.ts';
+import { applyReport } from './report.ts';
+import { assignmentsFor } from './assignments.ts';
+import { publishLogs } from './logs.ts';
+
+export interface AgentRouterDeps {
+  db: Db;
+  redis: Redis;
+  box: SecretBox;
+  log: Logger;
+  /** Shared secret a new node presents once to register (SLIPWAY_JOIN_TOKEN). */
+  joinToken: string;
+}
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new SlipwayError('validation_failed', 'Invalid agent message', r.error.issues);
+  return r.data;
+}
+
+/**
+ * The control-plane side of the node agents, mounted at /v1/agent:
+ * POST /register (join token → node credential), POST /heartbeat, POST /logs (node credential).
+ */
+export function createAgentRouter(deps: AgentRouterDeps): Router {
+  const { db, redis, box, log } = deps;
+  const router = Router();
+  router.use(express.json({ limit: '8mb' }));
+
+  router.post('/register', async (req: Request, res: Response) => {
+    const body = parse(registerRequest, req.body);
+    if (!joinTokenMatches(body.joinToken, deps.joinToken)) throw unauthorized('Invalid join token');
+    // Re-registering a name rotates its credential: the old one stops working at once.
+    const credential = newToken('node');
+    const fields = { address: body.address, memoryMb: body.memoryMb, cpus: body.cpus, labels: body.labels, credentialHash: hashToken(credential) };
+    const node = await db.node.upsert({ where: { name: body.name }, create: { name: body.name, ...fields }, update: fields });
+    log.info({ node: node.name, address: body.address }, 'node registered');
+    res.status(201).json({ nodeId: node.id, credential } satisfies RegisterResponse);
+  });
+
+  router.post('/heartbeat', requireNode(db), async (req: Request, res: Response) => {
+    const body = parse(heartbeatRequest, req.body);
+    const node = nodeOf(res);
+    const before = await db.node.update({ where: { id: node.id }, data: { lastHeartbeatAt: new Date(), memoryMb: body.memoryMb, cpus: body.cpus, labels: body.labels } });
+    if (before.status === 'down') {
+      await db.node.updateMany({ where: { id: node.id, status: 'down' }, data: { status: 'ready' } });
+      log.info({ node: node.name }, 'node back up');
+      await redis.publish(DESIRED_CHANNEL, '*');
+    }
+    await applyReport(db, redis, node.id, body.containers);
+    res.json({ instances: await assignmentsFor(db, redis, box, node.id) } satisfies HeartbeatResponse);
+  });
+
+  router.post('/logs', requireNode(db), async (req: Request, res: Response) => {
+    const body = parse(logBatch, req.body);
+    await publishLogs(db, redis, nodeOf(res).id, body.lines);
+    res.status(204).end();
+  });
+
+  // Agents get plain JSON errors even when mounted outside the API's own error handler.
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof SlipwayError)) return next(err);
+    res.status(err.status).json(err.toJSON());
+  });
+  return router;
+}

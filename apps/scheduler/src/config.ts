@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { commonEnv, loadEnv } from '@slipway/core';
+import { defaultPolicy } from './model.ts';
+import type { Policy } from './model.ts';
+
+const ms = (d: number) => z.coerce.number().int().positive().default(d);
+
+/** The scheduler's configuration, read once from the environment. */
+export function loadSchedulerConfig(source: NodeJS.ProcessEnv = process.env) {
+  const env = loadEnv(
+    {
+      ...commonEnv,
+      SLIPWAY_APPS_DOMAIN: z.string().default('slipway.localhost'),
+      SCHEDULER_TICK_MS: ms(2_000),
+      SCHEDULER_LEASE_MS: ms(5_000),
+      HEARTBEAT_TIMEOUT_MS: ms(defaultPolicy.heartbeatTimeoutMs),
+      DRAIN_MS: ms(defaultPolicy.drainMs),
+      MAX_RESTARTS: z.coerce.number().int().min(0).default(defaultPolicy.maxRestarts),
+      BACKOFF_BASE_MS: ms(defaultPolicy.backoffBaseMs),
+    },
+    source,
+  );
+  const policy: Policy = {
+    ...defaultPolicy,
+    heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS, drainMs: env.DRAIN_MS, maxRestarts: env.MAX_RESTARTS, backoffBaseMs: env.BACKOFF_BASE_MS,
+  };
+  return { ...env, policy };
+}
+
+export type SchedulerConfig = ReturnType<typeof loadSchedulerConfig>;
