@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
+import type { PassportStatic } from 'passport';
 import session from 'express-session';
 import RedisStore from 'connect-redis';
 import { rateLimit } from 'express-rate-limit';
@@ -52,6 +53,15 @@ export function createServer(deps: Deps): Express {
   );
   app.use(passport.session());
 
+  app.use('/v1', createV1Router(deps, passport));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+/** Everything under /v1: JSON body parsing, bearer auth, login rate limit, the declared routes. */
+export function createV1Router(deps: Deps, passport: PassportStatic): Router {
   const v1 = express.Router();
   v1.use(express.json({ limit: BODY_LIMIT, strict: true }));
   v1.use((req, _res, next) => {
@@ -84,11 +94,7 @@ export function createServer(deps: Deps): Express {
     res.json(openapi);
   });
   mount(v1, deps, allRoutes.map((r) => ({ ...r, path: r.path.replace(/^\/v1/, '') })));
-  app.use('/v1', v1);
-
-  app.use(notFoundHandler);
-  app.use(errorHandler(deps.log));
-  return app;
+  return v1;
 }
 
 // Sessions are signed with a key derived from the secret keys so a fresh install needs no extra setting.
