@@ -40,8 +40,9 @@ export function record(ctx: ProxyContext, o: Outcome): void {
   ctx.metrics.requests.inc({ app: o.app, status: o.status });
   ctx.metrics.duration.observe({ app: o.app }, o.totalMs / 1000);
   ctx.metrics.bytes.inc({ app: o.app }, o.bytes);
-  if (o.code) {
-    ctx.metrics.errors.inc({ app: o.app, code: o.code });
+  if (o.code) ctx.metrics.errors.inc({ app: o.app, code: o.code });
+  // A client hanging up (H27) is its own doing: an access-log line, not a warning.
+  if (o.code && o.code !== 'H27') {
     ctx.log.warn(o, `router error ${o.code}`);
   } else if (ctx.config.ACCESS_LOG) {
     ctx.log.info(o, 'request');

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Router benchmark: wrk against one backend directly, nginx (keep-alive
+# upstream) and the Slipway router (every core), at 64 and 256 connections;
+# then 10,000 idle WebSockets held through the router and its memory per socket.
+# Usage: bash bench/router/run.sh   (DURATION=5s by default)
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+cd "$ROOT"
+DURATION="${DURATION:-5s}"
+WS_COUNT="${WS_COUNT:-10000}"
+have nginx || apt_install nginx-light
+have wrk || apt_install wrk
+ensure_redis
+ulimit -n 65536 || true
+
+WORK="$(mktemp -d /tmp/slipway-bench-router.XXXXXX)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  node --import tsx bench/router/publish.ts --delete "$PREFIX" bench.localhost >/dev/null 2>&1 || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+wait_http() { for _ in $(seq 1 100); do curl -s -o /dev/null -H "host: bench.localhost" "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; die "nothing answers on port $1"; }
+
+B1=$(free_port); B2=$(free_port); NGINX=$(free_port); ROUTER=$(free_port); ADMIN=$(free_port)
+PREFIX="slipway_bench_$$:"
+for p in "$B1" "$B2"; do node --import tsx bench/router/backend.ts "$p" & PIDS+=($!); done
+
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/body; proxy_temp_path $WORK/proxy;
+  fastcgi_temp_path $WORK/fcgi; uwsgi_temp_path $WORK/uwsgi; scgi_temp_path $WORK/scgi;
+  upstream app { server 127.0.0.1:$B1 max_fails=1 fail_timeout=10s; server 127.0.0.1:$B2 max_fails=1 fail_timeout=10s; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX;
+    location / {
+      proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_next_upstream error timeout;
+    }
+  }
+}
+NGINX
+nginx -c "$WORK/nginx.conf"
+
+node --import tsx bench/router/publish.ts "$PREFIX" bench.localhost "$B1" "$B2"
+ROUTER_HOST=127.0.0.1 ROUTER_PORT=$ROUTER ROUTER_ADMIN_PORT=$ADMIN ROUTES_KEY_PREFIX="$PREFIX" \
+  ACCESS_LOG="${ACCESS_LOG:-false}" LOG_LEVEL=warn MAX_CONNECTIONS_PER_CLIENT=0 \
+  node --import tsx apps/router/src/main.ts & ROUTER_PID=$!; PIDS+=($ROUTER_PID)
+wait_http "$B1"; wait_http "$B2"; wait_http "$NGINX"; wait_http "$ROUTER"
+
+# wrk prints latency with units; report milliseconds.
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'; }
+run_wrk() { # name port conns
+  local out; out=$(wrk -t2 -c"$3" -d"$DURATION" --latency -H "Host: bench.localhost" "http://127.0.0.1:$2/" 2>&1)
+  local rps p50 p99 sock non2xx
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
+  sock=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out"); sock=${sock:-0}
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
+  printf '%-8s %5s %10.0f %9s %9s %7s\n' "$1" "$3" "$rps" "$p50" "$p99" "$((sock + non2xx))"
+  echo "$1 $3 $rps" >>"$WORK/rps"
+}
+
+say "wrk, $DURATION per run, 2 threads; 2 cores shared by wrk, proxy and backends"
+printf '%-8s %5s %10s %9s %9s %7s\n' target conns 'req/s' 'p50 ms' 'p99 ms' errors
+for c in 64 256; do
+  run_wrk direct "$B1" "$c"
+  run_wrk nginx "$NGINX" "$c"
+  run_wrk router "$ROUTER" "$c"
+done
+for c in 64 256; do
+  awk -v c="$c" '$2==c {r[$1]=$3} END {printf "router/nginx at %s connections: %.2f\n", c, r["router"]/r["nginx"]}' "$WORK/rps"
+done
+
+# Memory of the router (primary + workers) before and after holding idle WebSockets.
+router_rss_kb() { local t=0; for p in $ROUTER_PID $(pgrep -P "$ROUTER_PID"); do t=$((t + $(awk '/VmRSS/ {print $2}' /proc/$p/status))); done; echo $t; }
+sleep 1; BEFORE=$(router_rss_kb)
+node --import tsx bench/router/ws-hold.ts "$ROUTER" bench.localhost "$WS_COUNT" >"$WORK/ws.out" & HOLD=$!; PIDS+=($HOLD)
+for _ in $(seq 1 600); do grep -q '^open' "$WORK/ws.out" && break; sleep 0.2; done
+sleep 2; AFTER=$(router_rss_kb)
+say "WebSockets: $(cat "$WORK/ws.out")"
+OPEN=$(awk '{print $2}' "$WORK/ws.out")
+awk -v b="$BEFORE" -v a="$AFTER" -v n="$OPEN" 'BEGIN {printf "router RSS %.1f MiB -> %.1f MiB with %d idle WebSockets: %.1f KiB per socket\n", b/1024, a/1024, n, (a-b)/n}'
