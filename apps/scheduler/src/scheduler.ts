@@ -21,6 +21,8 @@ export interface SchedulerOptions {
   appsDomain: string;
   tickMs: number;
   leaseMs: number;
+  /** Separate lease names let separate clusters (or test runs) share one Redis. */
+  leaderKey?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export class Scheduler {
   isLeader = false;
 
   constructor(private readonly o: SchedulerOptions) {
-    this.lease = new LeaderLease(o.redis, LEADER_KEY, this.id, o.leaseMs);
+    this.lease = new LeaderLease(o.redis, o.leaderKey ?? LEADER_KEY, this.id, o.leaseMs);
   }
 
   async start(): Promise<void> {
