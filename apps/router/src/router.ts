@@ -65,6 +65,7 @@ export async function startRouter(config: RouterConfig, log: Logger = createLogg
     config, table: () => table, registry, metrics, log,
     affinitySecret: config.AFFINITY_SECRET ?? randomBytes(32).toString('hex'),
     connections: new ClientConnections(),
+    tunnels: new Set(),
     eject: { after5xx: config.EJECT_AFTER_5XX, ejectMs: config.EJECT_MS },
     httpsPort: tls ? config.ROUTER_HTTPS_PORT : undefined,
   };
@@ -89,7 +90,10 @@ export async function startRouter(config: RouterConfig, log: Logger = createLogg
     registry,
     metrics,
     async close(graceMs = config.SHUTDOWN_GRACE_MS) {
+      const cut = setTimeout(() => ctx.tunnels.forEach((t) => t.destroy()), graceMs);
+      cut.unref();
       await Promise.all(servers.map((s) => drain(s, graceMs)));
+      clearTimeout(cut);
       await source.close();
       await registry.close();
     },

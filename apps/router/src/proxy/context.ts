@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Logger } from '@slipway/core';
 import type { BackendRegistry } from '../backends/registry.ts';
 import type { RouterConfig } from '../config.ts';
@@ -17,6 +18,8 @@ export interface ProxyContext {
   readonly affinitySecret: string;
   readonly connections: ClientConnections;
   readonly eject: EjectPolicy;
+  /** Open WebSocket tunnels; shutdown cuts them once the grace period is over. */
+  readonly tunnels: Set<Duplex>;
   /** TLS is served too, so plain requests may be redirected. */
   readonly httpsPort: number | undefined;
 }

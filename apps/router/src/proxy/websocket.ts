@@ -47,7 +47,11 @@ export function upgradeHandler(ctx: ProxyContext, proto: 'http' | 'https') {
     };
     net.setTimeout(0);
     ctx.metrics.websockets.inc({ app: route.app });
-    socket.once('close', () => ctx.metrics.websockets.dec({ app: route.app }));
+    ctx.tunnels.add(socket);
+    socket.once('close', () => {
+      ctx.tunnels.delete(socket);
+      ctx.metrics.websockets.dec({ app: route.app });
+    });
     ctx.log.debug({ app: route.app, backend: backend.id, requestId }, 'websocket');
     proxy.ws(req, socket, head, { target: backend.url, headers }, () => {
       if (socket.writable) refuse('H10');
