@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { patchFor } from './report.ts';
+import type { ContainerReport } from '@slipway/agent/protocol';
+
+const row = (over = {}) => ({ id: 'i', appId: 'a', type: 'web', state: 'starting' as const, healthy: false, restarts: 0, containerId: 'c1', hostPort: 31000, lastExitCode: null, startedAt: new Date(1_000), ...over });
+const rep = (over: Partial<ContainerReport> = {}): ContainerReport => ({
+  instanceId: '00000000-0000-4000-8000-000000000000', generation: 0, containerId: 'c1', hostPort: 31000, status: 'running', health: 'healthy', exitCode: null, startedAt: new Date(1_000).toISOString(), ...over,
+});
+
+const cases = [
+  { name: 'healthy report makes it running', row: row(), rep: rep(), want: { state: 'running', healthy: true } },
+  { name: 'unchanged report writes nothing (keeps updatedAt)', row: row({ state: 'running', healthy: true }), rep: rep(), want: {} },
+  { name: 'exit marks crashed with the exit code', row: row({ state: 'running', healthy: true }), rep: rep({ status: 'exited', health: 'unknown', exitCode: 3 }), want: { state: 'crashed', healthy: false, lastExitCode: 3 } },
+  { name: 'failed health check marks crashed', row: row(), rep: rep({ health: 'failed' }), want: { state: 'crashed' } },
+  { name: 'a draining instance that exits is done', row: row({ state: 'draining', healthy: true }), rep: rep({ status: 'exited', exitCode: 0 }), want: { state: 'stopped', healthy: false, lastExitCode: 0 } },
+  { name: 'a one-off that exits is done', row: row({ type: 'run', state: 'running', healthy: true }), rep: rep({ status: 'exited', exitCode: 7 }), oneOff: true, want: { state: 'stopped', healthy: false, lastExitCode: 7 } },
+  { name: 'unknown health after an agent restart keeps a healthy instance healthy', row: row({ state: 'running', healthy: true }), rep: rep({ status: 'starting', health: 'unknown' }), want: {} },
+  { name: 'reports of an older generation are ignored', row: row({ restarts: 2 }), rep: rep({ generation: 1, status: 'exited' }), want: {} },
+  { name: 'crashed rows are not rewritten (back-off timer intact)', row: row({ state: 'crashed' }), rep: rep({ status: 'exited', exitCode: 1 }), want: {} },
+];
+
+for (const c of cases) test(`report: ${c.name}`, () => assert.deepEqual(patchFor(c.row, c.rep, c.oneOff ?? false), c.want));
