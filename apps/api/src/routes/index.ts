@@ -9,6 +9,7 @@ import { releaseRoutes } from './releases.ts';
 import { formationRoutes } from './formation.ts';
 import { domainRoutes } from './domains.ts';
 import { eventRoutes } from './events.ts';
+import { adminRoutes } from './admin.ts';
 
 /** Every JSON endpoint of /v1; the OpenAPI document is generated from this list. */
 export const allRoutes: RouteDef[] = [
@@ -22,4 +23,5 @@ export const allRoutes: RouteDef[] = [
   ...formationRoutes,
   ...domainRoutes,
   ...eventRoutes,
+  ...adminRoutes,
 ];
