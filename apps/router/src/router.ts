@@ -61,13 +61,14 @@ export async function startRouter(config: RouterConfig, log: Logger = createLogg
   const tls = config.TLS_CERT_FILE && config.TLS_KEY_FILE
     ? { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) }
     : undefined;
+  let https: Server | undefined;
   const ctx: ProxyContext = {
     config, table: () => table, registry, metrics, log,
     affinitySecret: config.AFFINITY_SECRET ?? randomBytes(32).toString('hex'),
     connections: new ClientConnections(),
     tunnels: new Set(),
     eject: { after5xx: config.EJECT_AFTER_5XX, ejectMs: config.EJECT_MS },
-    httpsPort: tls ? config.ROUTER_HTTPS_PORT : undefined,
+    httpsPort: () => (https?.address() as AddressInfo | null)?.port,
   };
 
   const opts = { maxHeaderSize: config.MAX_HEADER_BYTES, requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: config.CLIENT_IDLE_TIMEOUT_MS };
@@ -75,7 +76,6 @@ export async function startRouter(config: RouterConfig, log: Logger = createLogg
   const http = prepare(createServer(opts, httpHandler(ctx, 'http')), ctx, 'http');
   servers.push(http);
   await listen(http, config.ROUTER_PORT, config.ROUTER_HOST);
-  let https: Server | undefined;
   if (tls) {
     https = prepare(createTlsServer({ ...opts, ...tls }, httpHandler(ctx, 'https')), ctx, 'https');
     servers.push(https);

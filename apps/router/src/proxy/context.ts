@@ -21,7 +21,7 @@ export interface ProxyContext {
   /** Open WebSocket tunnels; shutdown cuts them once the grace period is over. */
   readonly tunnels: Set<Duplex>;
   /** TLS is served too, so plain requests may be redirected. */
-  readonly httpsPort: number | undefined;
+  httpsPort(): number | undefined;
 }
 
 /** One access-log line and the metrics of one finished request. */

@@ -53,8 +53,10 @@ async function proxyRequest(ctx: ProxyContext, proto: 'http' | 'https', req: Inc
     return fail('H22', true);
   }
   if (!route) return fail('H00');
-  if (proto === 'http' && ctx.httpsPort !== undefined && cfg.HTTPS_REDIRECT) {
-    res.writeHead(308, { location: `https://${host.replace(/:\d+$/, '')}:${ctx.httpsPort}${path}`, 'content-length': 0 });
+  const httpsPort = proto === 'http' && cfg.HTTPS_REDIRECT ? ctx.httpsPort() : undefined;
+  if (httpsPort !== undefined) {
+    const port = httpsPort === 443 ? '' : `:${httpsPort}`;
+    res.writeHead(308, { location: `https://${host.replace(/:\d+$/, '')}${port}${path}`, 'content-length': 0 });
     return void res.end();
   }
 
