@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import * as apps from './apps.ts';
+import * as audit from './audit.ts';
+import * as auth from './auth.ts';
+import * as config from './config.ts';
+import * as domains from './domains.ts';
+import * as git from './git.ts';
+import * as ps from './ps.ts';
+import * as releases from './releases.ts';
+import * as teams from './teams.ts';
+import * as tokens from './tokens.ts';
+
+/**
+ * One module per topic, each exporting `register(program)`. To add a topic
+ * (builds, logs, run, addons, nodes…): write `commands/<topic>.ts` like the
+ * others and list it here; help lists commands in this order.
+ */
+export const topics: Array<{ register: (program: Command) => void }> = [
+  auth,
+  apps,
+  config,
+  releases,
+  ps,
+  domains,
+  git,
+  teams,
+  tokens,
+  audit,
+];
