@@ -1,0 +1,12 @@
+export { createBroker, type Broker, type BrokerOptions } from './broker.ts';
+export { AddonService, type AddonView, type ProvisionInput } from './service.ts';
+export { BackupService } from './backups.ts';
+export { addonsEnv, loadAddonsConfig, type AddonsConfig } from './config.ts';
+export { catalog, findPlan, type Plan } from './catalog.ts';
+export { addonsQueueName, addonProcessor, createAddonsQueue, enqueueOperation, startAddonWorker, type AddonJobData, type QueueOptions } from './jobs.ts';
+export { runOperation, type AddonChange, type BrokerDeps } from './operations.ts';
+export type { AddonProvider, Credentials, Providers, ServiceName } from './provider.ts';
+export { PostgresProvider } from './postgres/provider.ts';
+export { PostgresBackups, type BackupInfo } from './postgres/backups.ts';
+export { RedisProvider } from './redis/provider.ts';
+export { configVarsFor, resourceName } from './names.ts';

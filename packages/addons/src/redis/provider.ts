@@ -1,0 +1,109 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '@slipway/core';
+import type { AddonProvider, Credentials } from '../provider.ts';
+import { resourceName } from '../names.ts';
+import { aclRules } from './acl.ts';
+
+export interface RedisProviderOptions {
+  /** Admin ACL user on the managed Redis (scripts/addon-servers.sh prints it). */
+  adminUrl: string;
+  publicHost?: string;
+  logger: Logger;
+  connectTimeoutMs?: number;
+}
+
+/** Shared plan: one ACL user per add-on on the managed Redis, limited to its key prefix (see acl.ts for why). */
+export class RedisProvider implements AddonProvider {
+  readonly service = 'redis' as const;
+  private readonly admin: URL;
+  private client: Redis | null = null;
+
+  constructor(private readonly opts: RedisProviderOptions) {
+    this.admin = new URL(opts.adminUrl);
+  }
+
+  async provision(addonId: string, secret: string): Promise<Credentials> {
+    const user = resourceName(addonId);
+    const redis = await this.connection();
+    await redis.call('ACL', 'SETUSER', user, ...aclRules(keyPrefix(user), secret));
+    await this.persist(redis);
+    this.opts.logger.info({ addonId, user }, 'redis add-on ready');
+    const host = this.opts.publicHost ?? this.admin.hostname;
+    return {
+      url: `redis://${user}:${secret}@${host}:${this.admin.port || '6379'}`,
+      username: user,
+      secret,
+      extra: { KEY_PREFIX: keyPrefix(user) },
+    };
+  }
+
+  async deprovision(addonId: string): Promise<void> {
+    const user = resourceName(addonId);
+    const redis = await this.connection();
+    // Deleting the user also disconnects every client logged in as it.
+    await redis.call('ACL', 'DELUSER', user);
+    await this.persist(redis);
+    await this.deleteKeys(redis, keyPrefix(user));
+    this.opts.logger.info({ addonId, user }, 'redis add-on removed');
+  }
+
+  async exists(addonId: string): Promise<boolean> {
+    const redis = await this.connection();
+    return (await redis.call('ACL', 'GETUSER', resourceName(addonId))) !== null;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await client.quit().catch(() => client.disconnect());
+  }
+
+  /** Every database, in case data reached one before SELECT was denied. */
+  private async deleteKeys(redis: Redis, prefix: string): Promise<void> {
+    const [, count] = (await redis.call('CONFIG', 'GET', 'databases')) as [string, string];
+    for (let db = 0; db < Number(count); db++) {
+      await redis.select(db);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        if (keys.length) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+    await redis.select(0);
+  }
+
+  /** Writes users to the ACL file so they survive a restart; a server without one keeps them in memory only. */
+  private async persist(redis: Redis): Promise<void> {
+    try {
+      await redis.call('ACL', 'SAVE');
+    } catch (e) {
+      this.opts.logger.warn({ err: (e as Error).message }, 'redis ACL SAVE failed: add-on users will not survive a restart');
+    }
+  }
+
+  private async connection(): Promise<Redis> {
+    // Without retries a dropped connection ends for good: start a new one.
+    if (this.client?.status === 'end') this.client = null;
+    if (!this.client) {
+      const client = new Redis(this.admin.toString(), {
+        lazyConnect: true,
+        connectTimeout: this.opts.connectTimeoutMs ?? 5000,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
+      });
+      client.on('error', (e: Error) => this.opts.logger.warn({ err: e.message }, 'redis admin connection error'));
+      try {
+        await client.connect();
+      } catch (e) {
+        client.disconnect();
+        throw e;
+      }
+      this.client = client;
+    }
+    return this.client;
+  }
+}
+
+const keyPrefix = (user: string): string => `${user}:`;

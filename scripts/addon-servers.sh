@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Managed servers for add-ons, separate from the control plane's trust-auth ones:
+#   - a PostgreSQL cluster "addons" on port 5433 where every TCP login needs a
+#     scram-sha-256 password and a role may only open the database of its own name;
+#   - a Redis on port 6380 with the default user disabled, so every client logs in
+#     as an ACL user (one per add-on, created by packages/addons).
+# Idempotent: creates what is missing, starts what is stopped, keeps passwords.
+# Prints the admin URLs as env lines: ADDONS_POSTGRES_ADMIN_URL, ADDONS_REDIS_ADMIN_URL.
+# Env: ADDONS_STATE_DIR (/var/lib/slipway/addons), ADDONS_PG_PORT (5433),
+#      ADDONS_REDIS_PORT (6380), ADDONS_LISTEN (* = every interface, so app
+#      containers on worker nodes can reach them; passwords are always required).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+STATE="${ADDONS_STATE_DIR:-/var/lib/slipway/addons}"
+PG_PORT="${ADDONS_PG_PORT:-5433}"
+REDIS_PORT="${ADDONS_REDIS_PORT:-6380}"
+LISTEN="${ADDONS_LISTEN:-*}"
+PG_CLUSTER=addons
+PG_ADMIN=slipway_admin
+REDIS_ADMIN=slipway-admin
+
+is_root || die "scripts/addon-servers.sh manages system services: run it as root"
+mkdir -p "$STATE"
+chmod 0700 "$STATE"
+# Concurrent runs (parallel test files) would race on cluster creation.
+exec 9>"$STATE/.lock"
+flock 9  # servers started below get 9>&- so they do not hold the lock
+
+# A password file is made once and reused, so reruns keep working credentials.
+secret_file() {
+  local file="$STATE/$1"
+  if [ ! -s "$file" ]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '/+=\n' >"$file")
+  fi
+  chmod 0600 "$file"
+  cat "$file"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+have pg_createcluster || apt_install postgresql
+PG_VERSION="$(ls /usr/lib/postgresql | sort -V | tail -1)"
+[ -n "$PG_VERSION" ] || die "no PostgreSQL server found under /usr/lib/postgresql"
+PG_CONF="/etc/postgresql/$PG_VERSION/$PG_CLUSTER"
+
+if [ ! -d "$PG_CONF" ]; then
+  say "creating PostgreSQL $PG_VERSION cluster '$PG_CLUSTER' on port $PG_PORT"
+  pg_createcluster "$PG_VERSION" "$PG_CLUSTER" -p "$PG_PORT" -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null
+fi
+
+# Rewritten on every run so a hand edit cannot silently weaken authentication.
+cat >"$PG_CONF/conf.d/slipway-addons.conf" <<EOF
+# Written by scripts/addon-servers.sh
+listen_addresses = '$LISTEN'
+port = $PG_PORT
+password_encryption = scram-sha-256
+log_statement = 'none'
+EOF
+# 'sameuser': an add-on role can only open the database named like itself, on top
+# of CONNECT being revoked from PUBLIC; only the platform's admin reaches others.
+cat >"$PG_CONF/pg_hba.conf" <<EOF
+# Written by scripts/addon-servers.sh
+# TYPE  DATABASE  USER         ADDRESS       METHOD
+local   all       postgres                   peer
+host    all       $PG_ADMIN    127.0.0.1/32  scram-sha-256
+host    all       $PG_ADMIN    ::1/128       scram-sha-256
+host    sameuser  all          0.0.0.0/0     scram-sha-256
+host    sameuser  all          ::/0          scram-sha-256
+EOF
+chown postgres:postgres "$PG_CONF/pg_hba.conf" "$PG_CONF/conf.d/slipway-addons.conf"
+
+pg_addons_up() { pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; }
+if pg_addons_up; then
+  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" reload
+else
+  say "starting PostgreSQL cluster '$PG_CLUSTER'"
+  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" start 9>&-
+  for _ in $(seq 1 30); do pg_addons_up && break; sleep 1; done
+  pg_addons_up || die "PostgreSQL '$PG_CLUSTER' is not answering on port $PG_PORT; see /var/log/postgresql/"
+fi
+
+PG_PASS="$(secret_file postgres-admin.password)"
+# The admin creates databases and roles and may signal their backends, but is not
+# a superuser. The password is passed as a psql variable, never on a command line.
+runuser -u postgres -- psql -q -X -v ON_ERROR_STOP=1 -p "$PG_PORT" -d postgres -v pass="$PG_PASS" -v admin="$PG_ADMIN" <<'SQL' >/dev/null
+SET client_min_messages = warning;
+SELECT format('CREATE ROLE %I', :'admin') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'admin') \gexec
+ALTER ROLE :"admin" WITH LOGIN NOSUPERUSER CREATEDB CREATEROLE PASSWORD :'pass';
+GRANT pg_signal_backend TO :"admin";
+REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;
+REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;
+GRANT CONNECT ON DATABASE postgres TO :"admin";
+SQL
+
+# ---------------------------------------------------------------------- Redis
+have redis-server || apt_install redis-server
+REDIS_DIR="$STATE/redis"
+mkdir -p "$REDIS_DIR"
+chmod 0700 "$REDIS_DIR"
+REDIS_PASS="$(secret_file redis-admin.password)"
+REDIS_HASH="$(printf '%s' "$REDIS_PASS" | sha256sum | cut -d' ' -f1)"
+BIND="* -::*"
+[ "$LISTEN" = '*' ] || BIND="$LISTEN"
+
+cat >"$REDIS_DIR/redis.conf" <<EOF
+# Written by scripts/addon-servers.sh
+port $REDIS_PORT
+bind $BIND
+protected-mode no
+daemonize yes
+pidfile $REDIS_DIR/redis.pid
+logfile $REDIS_DIR/redis.log
+dir $REDIS_DIR
+appendonly yes
+save ""
+aclfile $REDIS_DIR/users.acl
+EOF
+# Add-on users live in the ACL file (rewritten by ACL SAVE); only the two
+# platform lines are forced here, so reruns keep every add-on's user.
+touch "$REDIS_DIR/users.acl"
+chmod 0600 "$REDIS_DIR/users.acl" "$REDIS_DIR/redis.conf"
+grep -v -E "^user (default|$REDIS_ADMIN) " "$REDIS_DIR/users.acl" >"$REDIS_DIR/users.acl.new" || true
+{
+  echo "user default off resetpass nocommands resetkeys resetchannels"
+  echo "user $REDIS_ADMIN on #$REDIS_HASH ~* &* +@all"
+  cat "$REDIS_DIR/users.acl.new"
+} >"$REDIS_DIR/users.acl.tmp"
+mv "$REDIS_DIR/users.acl.tmp" "$REDIS_DIR/users.acl"
+rm -f "$REDIS_DIR/users.acl.new"
+
+redis_addons() { REDISCLI_AUTH="$REDIS_PASS" redis-cli --no-auth-warning -h 127.0.0.1 -p "$REDIS_PORT" --user "$REDIS_ADMIN" "$@"; }
+redis_addons_up() { [ "$(redis_addons ping 2>/dev/null)" = PONG ]; }
+if redis_addons_up; then
+  redis_addons acl load >/dev/null
+elif redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  die "port $REDIS_PORT answers but not to the add-on admin: stop that server or set ADDONS_REDIS_PORT"
+else
+  say "starting Redis for add-ons on port $REDIS_PORT"
+  redis-server "$REDIS_DIR/redis.conf" 9>&-
+  for _ in $(seq 1 30); do redis_addons_up && break; sleep 1; done
+  redis_addons_up || die "Redis for add-ons is not answering on port $REDIS_PORT; see $REDIS_DIR/redis.log"
+fi
+
+ENV_FILE="$STATE/addons.env"
+(umask 077 && cat >"$ENV_FILE" <<EOF
+ADDONS_POSTGRES_ADMIN_URL=postgresql://$PG_ADMIN:$PG_PASS@127.0.0.1:$PG_PORT/postgres
+ADDONS_REDIS_ADMIN_URL=redis://$REDIS_ADMIN:$REDIS_PASS@127.0.0.1:$REDIS_PORT
+EOF
+)
+say "add-on servers ready (also written to $ENV_FILE)"
+cat "$ENV_FILE"
