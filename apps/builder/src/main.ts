@@ -1,2 +1,41 @@
-console.error('slipway builder: not built yet');
-process.exit(1);
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { Redis } from 'ioredis';
+import { createLogger, SecretBox } from '@slipway/core';
+import { createDb } from '@slipway/db';
+import { loadBuilderEnv } from './config.ts';
+import { createBuildQueue } from './queue/build-queue.ts';
+import { startBuildWorker } from './queue/worker.ts';
+import { ensureStackImage } from './stack/stack-image.ts';
+
+const env = loadBuilderEnv();
+const logger = createLogger('builder', env.LOG_LEVEL);
+const docker = new Docker();
+const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+const db = createDb(env.DATABASE_URL);
+// Builds reach the same npm registry this host is configured for.
+const npmRegistry = (await promisify(execFile)('npm', ['config', 'get', 'registry'])).stdout.trim();
+
+await ensureStackImage(docker, (line) => logger.info(line));
+const queue = createBuildQueue(connection);
+const worker = startBuildWorker(
+  { db, redis: connection, docker, box: SecretBox.fromEnv(env.SLIPWAY_SECRET_KEYS), reposDir: env.SLIPWAY_REPOS_DIR, timeoutMs: env.BUILD_TIMEOUT_SECONDS * 1000, maxRepoBytes: env.MAX_REPO_MB * 1024 * 1024, npmRegistry },
+  queue,
+  connection,
+  env.BUILD_CONCURRENCY,
+);
+worker.on('failed', (job, err) => logger.error({ err, buildId: job?.data.buildId }, 'build job failed'));
+logger.info({ concurrency: env.BUILD_CONCURRENCY, reposDir: env.SLIPWAY_REPOS_DIR }, 'builder ready');
+
+// A graceful stop lets running builds finish; queued ones stay in Redis for the next start.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, async () => {
+    logger.info({ signal }, 'stopping after running builds finish');
+    await worker.close();
+    await queue.close();
+    await db.$disconnect();
+    connection.disconnect();
+    process.exit(0);
+  });
+}

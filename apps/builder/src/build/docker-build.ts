@@ -36,7 +36,8 @@ export async function dockerBuild(docker: Docker, context: NodeJS.ReadableStream
   const emit = (text: string) => {
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) onLine(line.trimEnd());
+    // eslint-disable-next-line no-control-regex
+    for (const line of lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd())) if (line.trim()) onLine(line);
   };
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(

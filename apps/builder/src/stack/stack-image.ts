@@ -83,5 +83,6 @@ async function buildStack(docker: Docker, log: (line: string) => void): Promise<
 /** Local stack images, listed in errors that tell the user what FROM can use. */
 export async function localStackImages(docker: Docker): Promise<string[]> {
   const images = await docker.listImages({ filters: JSON.stringify({ label: [STACK_LABEL] }) });
-  return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+  // Images built FROM a stack inherit its label, so only the platform's own names count.
+  return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith('slipway/stack-'));
 }

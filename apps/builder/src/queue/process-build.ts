@@ -1,0 +1,89 @@
+import type Docker from 'dockerode';
+import type { Redis } from 'ioredis';
+import type { Db } from '@slipway/db';
+import type { SecretBox } from '@slipway/core';
+import { runBuild } from '../build/run-build.ts';
+import type { ProcessTypes } from '../detect/procfile.ts';
+import { publishEnd, publishLine, type BuildOutcome } from './build-log.ts';
+import { cancelKey } from './build-queue.ts';
+import { createRelease, previousBuildOf } from './records.ts';
+
+export interface BuildDeps {
+  db: Db;
+  redis: Redis;
+  docker: Docker;
+  box: SecretBox;
+  reposDir: string;
+  timeoutMs: number;
+  maxRepoBytes: number;
+  npmRegistry: string;
+}
+
+/**
+ * Runs one build that is at the head of its app's queue: image (or the image of an
+ * earlier build of the same commit), then a pending release. Every output line goes
+ * to the Redis log stream as it happens and to Build.log. Never throws for a build
+ * failure: the outcome is recorded and published.
+ */
+export async function processBuild(deps: BuildDeps, buildId: string): Promise<BuildOutcome> {
+  const { db, redis } = deps;
+  const build = await db.build.findUniqueOrThrow({ where: { id: buildId }, include: { app: { select: { id: true, name: true } } } });
+  const lines: string[] = [];
+  const log = (line: string) => {
+    lines.push(line);
+    void publishLine(redis, buildId, line);
+  };
+  const finish = async (outcome: BuildOutcome, fields: { image?: string; processTypes?: ProcessTypes; buildpack?: string }) => {
+    await db.build.update({
+      where: { id: buildId },
+      data: { status: outcome.status, failure: outcome.status === 'succeeded' ? null : outcome.failure, log: lines.join('\n'), finishedAt: new Date(), ...fields },
+    });
+    await publishEnd(redis, buildId, outcome);
+    return outcome;
+  };
+
+  if (build.status === 'building') {
+    log('!     The builder stopped while this build was running');
+    return finish({ status: 'failed', failure: 'The builder stopped during this build (restart or crash); push again to retry' }, {});
+  }
+  await db.build.update({ where: { id: buildId }, data: { status: 'building', startedAt: new Date() } });
+  const abort = new AbortController();
+  const watch = setInterval(() => {
+    void redis.get(cancelKey(buildId)).then((v) => v && abort.abort());
+  }, 1000);
+  try {
+    const reusable = await previousBuildOf(db, build.appId, build.commitSha);
+    const reused = reusable?.image && (await deps.docker.getImage(reusable.image).inspect().catch(() => null)) ? reusable : null;
+    let result: { image: string; processTypes: ProcessTypes; buildpack: string };
+    if (reused?.image) {
+      log(`-----> Commit ${build.commitSha.slice(0, 7)} was already built; re-using image ${reused.image}`);
+      result = { image: reused.image, processTypes: reused.processTypes as ProcessTypes, buildpack: reused.buildpack ?? 'reused' };
+    } else {
+      const built = await runBuild(
+        deps.docker,
+        {
+          app: build.app.name,
+          buildId,
+          repoDir: `${deps.reposDir}/${build.app.name}.git`,
+          commitSha: build.commitSha,
+          tag: `${build.app.name}:build-${buildId.slice(0, 8)}`,
+          timeoutMs: deps.timeoutMs,
+          maxRepoBytes: deps.maxRepoBytes,
+          npmRegistry: deps.npmRegistry,
+          signal: abort.signal,
+        },
+        log,
+      );
+      result = { image: built.image, processTypes: built.processTypes, buildpack: built.kind };
+    }
+    const release = await createRelease(db, deps.box, { appId: build.appId, buildId, image: result.image, processTypes: result.processTypes, commitSha: build.commitSha, createdById: build.createdById });
+    await deps.docker.getImage(result.image).tag({ repo: build.app.name, tag: `v${release.version}` });
+    log(release.created ? `-----> Released v${release.version} (image ${result.image}); waiting for rollout` : `-----> Already released as v${release.version}`);
+    return await finish({ status: 'succeeded', releaseVersion: release.version, image: result.image }, result);
+  } catch (err) {
+    const failure = err instanceof Error ? err.message : String(err);
+    return finish({ status: abort.signal.aborted ? 'cancelled' : 'failed', failure }, {});
+  } finally {
+    clearInterval(watch);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Db } from '@slipway/db';
+import { SlipwayError } from '@slipway/core';
+import { followBuildLog } from './build-log.ts';
+import { enqueueBuild, type BuildJob } from './build-queue.ts';
+
+export interface PushToBuild {
+  app: string;
+  ref: string;
+  newSha: string;
+  createdById?: string;
+}
+
+/**
+ * The git router's `onPush`: queues a build of the pushed commit and yields its
+ * output live; throws (failing the push) when the build fails or is cancelled.
+ */
+export function createPushHandler(deps: { db: Db; queue: Queue<BuildJob>; redis: Redis }) {
+  return async function* onPush(push: PushToBuild): AsyncGenerator<string> {
+    const branch = push.ref.replace(/^refs\/heads\//, '');
+    const { buildId } = await enqueueBuild(deps.db, deps.queue, { app: push.app, commitSha: push.newSha, branch, createdById: push.createdById });
+    yield `-----> Build ${buildId} queued for ${push.app}`;
+    for await (const event of followBuildLog(deps.redis, buildId)) {
+      if (event.type === 'line') yield event.line;
+      else if (event.status !== 'succeeded') throw new SlipwayError('unprocessable', `build ${event.status}: ${event.failure}`);
+    }
+  };
+}

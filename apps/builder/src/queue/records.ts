@@ -1,0 +1,69 @@
+import type { Db } from '@slipway/db';
+import type { SecretBox } from '@slipway/core';
+import type { ProcessTypes } from '../detect/procfile.ts';
+
+/** The oldest unfinished build of an app: the only one allowed to run. */
+export async function headOfAppQueue(db: Db, appId: string): Promise<string | null> {
+  const head = await db.build.findFirst({
+    where: { appId, status: { in: ['pending', 'building'] } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true },
+  });
+  return head?.id ?? null;
+}
+
+/** A finished build of the same commit whose image can be re-used. */
+export async function previousBuildOf(db: Db, appId: string, commitSha: string) {
+  return db.build.findFirst({
+    where: { appId, commitSha, status: 'succeeded', image: { not: null } },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, image: true, processTypes: true, buildpack: true },
+  });
+}
+
+export interface ReleaseInput {
+  appId: string;
+  buildId: string;
+  image: string;
+  processTypes: ProcessTypes;
+  commitSha: string;
+  createdById: string | null;
+}
+
+/**
+ * The next release (`pending`, for the scheduler to roll out): this image with the
+ * config snapshot of the latest release, or an empty encrypted one. New process
+ * types join the formation (web with one instance, others with none).
+ */
+export async function createRelease(db: Db, box: SecretBox, input: ReleaseInput): Promise<{ version: number; created: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.$transaction(async (tx) => {
+        const latest = await tx.release.findFirst({ where: { appId: input.appId }, orderBy: { version: 'desc' } });
+        if (latest?.image === input.image && latest.status !== 'failed') return { version: latest.version, created: false };
+        const version = (latest?.version ?? 0) + 1;
+        await tx.release.create({
+          data: {
+            appId: input.appId,
+            version,
+            buildId: input.buildId,
+            image: input.image,
+            processTypes: input.processTypes,
+            config: latest?.config ?? box.encryptJson({}),
+            description: `Deploy ${input.commitSha.slice(0, 7)}`,
+            createdById: input.createdById,
+          },
+        });
+        await tx.formation.createMany({
+          data: Object.keys(input.processTypes).map((type) => ({ appId: input.appId, type, quantity: type === 'web' ? 1 : 0 })),
+          skipDuplicates: true,
+        });
+        return { version, created: true };
+      });
+    } catch (err) {
+      // Two releases raced for the same version number: take the next one.
+      if (attempt < 3 && (err as { code?: string }).code === 'P2002') continue;
+      throw err;
+    }
+  }
+}
