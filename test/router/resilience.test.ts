@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { backendOf, runStream, startBackend, startTestRouter, type TestBackend, type TestRouter } from './helpers.ts';
@@ -25,7 +25,6 @@ describe('router: backend death, live changes, health, affinity', () => {
     await Promise.all(backends.map((b) => b.kill()));
     backends = [];
   });
-  after(() => {});
 
   it('loses no GET when a backend is killed mid-stream', async () => {
     const [a, b, c] = await Promise.all([spawn('a'), spawn('b'), spawn('c')]);

@@ -37,10 +37,10 @@ export interface RunningRouter {
 export async function startRouter(config: RouterConfig, log: Logger = createLogger('router', config.LOG_LEVEL)): Promise<RunningRouter> {
   let table = RouteTable.empty();
   const registry: BackendRegistry = new BackendRegistry(config.BACKEND_CONNECTIONS, {
-    added: (s) => (s.stopChecks = startActiveChecks(s, log, () => {})),
+    added: (s) => (s.stopChecks = startActiveChecks(s, log)),
     healthCheckChanged: (s) => {
       s.stopChecks?.();
-      s.stopChecks = startActiveChecks(s, log, () => {});
+      s.stopChecks = startActiveChecks(s, log);
     },
   });
   const metrics = createMetrics(function* () {

@@ -7,7 +7,7 @@ import { nextHealth } from './thresholds.ts';
  * its state by thresholds. Backends without a configured check rely on passive
  * ejection only. Returns a stop function.
  */
-export function startActiveChecks(state: BackendState, log: Logger, onChange: (s: BackendState) => void): () => void {
+export function startActiveChecks(state: BackendState, log: Logger): () => void {
   const check = state.healthCheck;
   if (!check) return () => {};
   let stopped = false;
@@ -20,7 +20,6 @@ export function startActiveChecks(state: BackendState, log: Logger, onChange: (s
     state.health = nextHealth(state.health, ok, check);
     if (state.health.healthy !== before) {
       log.warn({ app: state.app, backend: state.id, healthy: state.health.healthy }, 'backend health changed');
-      onChange(state);
     }
     timer = setTimeout(run, check.intervalMs);
     timer.unref();
