@@ -93,12 +93,17 @@ export class RedisProvider implements AddonProvider {
         enableOfflineQueue: false,
         retryStrategy: () => null,
       });
-      client.on('error', (e: Error) => this.opts.logger.warn({ err: e.message }, 'redis admin connection error'));
+      let cause: Error | undefined;
+      client.on('error', (e: Error) => {
+        cause = e;
+        this.opts.logger.warn({ err: e.message }, 'redis admin connection error');
+      });
       try {
         await client.connect();
       } catch (e) {
         client.disconnect();
-        throw e;
+        // connect() only says "Connection is closed"; the 'error' event has the reason.
+        throw new Error(`cannot reach the Redis add-on server at ${this.admin.host}: ${(cause ?? (e as Error)).message}`);
       }
       this.client = client;
     }
