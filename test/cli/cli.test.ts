@@ -1,12 +1,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startApi, type TestApi } from '../support/api-server.ts';
+import { client, startApi, type TestApi } from '../support/api-server.ts';
 
 const BIN = new URL('../../apps/cli/bin/slipway.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -20,6 +21,9 @@ interface Result {
   stdout: string;
   stderr: string;
 }
+
+const credentialsFile = () => join(home, 'config', 'credentials.json');
+const adminToken = () => JSON.parse(readFileSync(credentialsFile(), 'utf8')).token as string;
 
 /** Runs the installed CLI as a subprocess, the way a user does. */
 async function slipway(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
@@ -167,6 +171,21 @@ test('git:remote sets the remote and a credential helper; the token stays out of
   assert.match(await ok(['apps:info'], { cwd: repo }), /=== shop/);
 });
 
+test('teams, members and audit', async () => {
+  const member = { email: 'dev@example.com', password: 'a-long-password' };
+  assert.equal((await client(api.url, adminToken())('POST', '/v1/users', member)).status, 201);
+  assert.equal(await ok(['teams:create', 'platform-team']), 'Created team platform-team\n');
+  assert.match(await ok(['teams']), /^platform-team +owner$/m);
+  assert.equal(await ok(['members:set', member.email, 'member', '-t', 'platform-team']), `${member.email} is now member of platform-team\n`);
+  assert.deepEqual(JSON.parse(await ok(['members', '-t', 'platform-team', '--json'])).map((m: { role: string }) => m.role), ['owner', 'member']);
+  assert.match(oneLineError(await slipway(['members:set', member.email, 'boss', '-t', 'platform-team']), 2), /Role must be one of/);
+  assert.match(await ok(['members:remove', member.email, '-t', 'platform-team']), /Removed/);
+  assert.match(oneLineError(await slipway(['members']), 2), /required option '-t, --team <team>'/);
+  const audit = await ok(['audit', '-a', 'shop']);
+  assert.match(audit, /config\.update/);
+  assert.match(audit, /release\.rollback/);
+});
+
 test('apps:destroy refuses without a matching --confirm', async () => {
   const refused = oneLineError(await slipway(['apps:destroy', '-a', 'shop']), 1);
   assert.match(refused, /--confirm shop/);
@@ -192,7 +211,11 @@ test('API down and logged out give clear one-line errors', async () => {
   const down = await slipway(['login', '--email', 'a@b.co', '--password', 'x', '--api', `http://127.0.0.1:${port}`]);
   assert.equal(oneLineError(down, 1), `Error: Cannot reach the Slipway API at http://127.0.0.1:${port}: connection refused\n`);
 
+  const token = adminToken();
   assert.match(await ok(['logout']), /Logged out/);
+  await assert.rejects(stat(credentialsFile()), /ENOENT/);
+  const revoked = await slipway(['whoami'], { env: { ...env, SLIPWAY_API_TOKEN: token } });
+  assert.match(oneLineError(revoked, 1), /Invalid or expired API token/);
   assert.match(oneLineError(await slipway(['whoami']), 1), /Not logged in to .*: run `slipway login`/);
 });
 
