@@ -93,6 +93,15 @@ describe('postgres add-ons on the managed cluster', { timeout: 240_000 }, () => 
     assert.deepEqual(await tryQuery(url!, 'SELECT current_user = session_user AS ok'), { ok: true, rows: [{ ok: true }] });
   });
 
+  test('an operation whose job was lost resumes on resumePending', async () => {
+    const id = crypto.randomUUID();
+    // As if the API wrote the row and crashed before queueing the job.
+    await h.db.addon.create({ data: { id, name: `postgres-lost-${id.slice(0, 6)}`, planId: 'postgres:shared', teamId: h.teamId } });
+    assert.ok((await h.broker.service.resumePending()) >= 1);
+    const ready = await h.waitFor(id, ['available', 'failed']);
+    assert.equal(ready.state, 'available', ready.failure ?? '');
+  });
+
   test('backup, drop a table, restore: the table is back', async () => {
     const a = await provisionFor('app-backup');
     await tryQuery(a.url, "CREATE TABLE precious (id int primary key, name text); INSERT INTO precious VALUES (1, 'one'), (2, 'two')");

@@ -155,6 +155,18 @@ export class AddonService {
     return { appIds: addon.attachments.map((a) => a.appId) };
   }
 
+  /**
+   * Re-queues every unfinished operation, for a broker process starting after a
+   * crash or a Redis loss; job ids make it harmless when the jobs still exist.
+   */
+  async resumePending(): Promise<number> {
+    const pending = await this.deps.db.addon.findMany({ where: { state: { in: ['provisioning', 'deprovisioning'] } }, select: { id: true, state: true } });
+    for (const { id, state } of pending) {
+      await enqueueOperation(this.deps.queue, { addonId: id, operation: state === 'provisioning' ? 'provision' : 'deprovision' }, this.deps.attempts);
+    }
+    return pending.length;
+  }
+
   private varsOf(addon: Addon, alias: string): Record<string, string> {
     if (addon.state !== 'available' || !addon.credentials) return {};
     const stored = this.deps.box.decryptJson<StoredCredentials>(addon.credentials);
