@@ -1,0 +1,100 @@
+/** Response shapes of the /v1 endpoints the dashboard uses (see GET /v1/openapi.json). */
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  isAdmin: boolean;
+}
+
+export type Role = 'owner' | 'member' | 'viewer';
+
+export interface Account extends User {
+  teams: { name: string; role: Role }[];
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface ApiToken {
+  id: string;
+  description: string;
+  prefix: string;
+  scopes: string[];
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface AppSummary {
+  id: string;
+  name: string;
+  team?: string;
+  webUrl: string;
+  gitUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReleaseRef {
+  version: number;
+  description: string;
+  createdAt: string;
+}
+
+export type ProcessSize = 'basic' | 'standard' | 'performance';
+
+export interface FormationEntry {
+  type: string;
+  quantity: number;
+  size: ProcessSize | string;
+  memoryMb?: number;
+}
+
+export interface AppInfo extends AppSummary {
+  currentRelease: ReleaseRef | null;
+  formation: FormationEntry[];
+  domains: string[];
+  instances: Record<string, number>;
+}
+
+export interface Release {
+  id: string;
+  version: number;
+  description: string;
+  status: string;
+  image: string | null;
+  buildId: string | null;
+  processTypes: Record<string, string> | null;
+  failure: string | null;
+  createdAt: string;
+}
+
+export interface ReleaseDetail extends Release {
+  configKeys: string[];
+}
+
+export type ConfigVars = Record<string, string>;
+
+export interface Domain {
+  id: string;
+  hostname: string;
+  createdAt: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  action: string;
+  actor: string | null;
+  target: string | null;
+  data: unknown;
+  sourceIp: string | null;
+  createdAt: string;
+}

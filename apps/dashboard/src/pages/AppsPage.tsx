@@ -1,0 +1,47 @@
+import { useState } from 'react';
+import { api } from '../api/endpoints.ts';
+import { useLoad } from '../hooks/useLoad.ts';
+import { LoadView } from '../components/LoadView.tsx';
+import { CreateAppForm } from './apps/CreateAppForm.tsx';
+import { AppRow } from './apps/AppRow.tsx';
+
+export function AppsPage() {
+  const apps = useLoad(() => api.apps(), []);
+  const [creating, setCreating] = useState(false);
+  return (
+    <section aria-labelledby="apps-title">
+      <div className="page-head">
+        <h1 id="apps-title">Apps</h1>
+        {!creating && (
+          <button type="button" onClick={() => setCreating(true)}>
+            New app
+          </button>
+        )}
+      </div>
+      {creating && <CreateAppForm onCancel={() => setCreating(false)} />}
+      <LoadView state={apps} label="Loading apps">
+        {(page) =>
+          page.items.length === 0 ? (
+            <div className="empty card">
+              <h2>No apps yet</h2>
+              <p>Create an app, then push code to it with git.</p>
+            </div>
+          ) : (
+            <ul className="rows card" aria-label="Your apps">
+              <li className="row head" aria-hidden="true">
+                <span>Name</span>
+                <span>Team</span>
+                <span>Release</span>
+                <span>Created</span>
+                <span />
+              </li>
+              {page.items.map((a) => (
+                <AppRow key={a.id} app={a} onDestroyed={apps.reload} />
+              ))}
+            </ul>
+          )
+        }
+      </LoadView>
+    </section>
+  );
+}
