@@ -150,6 +150,7 @@ test('tokens:create prints a working token once; tokens lists it', async () => {
 });
 
 test('git:remote sets the remote and a credential helper; the token stays out of .git/config', async () => {
+  assert.match(oneLineError(await slipway(['git:remote', '-a', 'shop']), 1), /is not inside a git repository/);
   const repo = await mkdtemp(join(home, 'repo-'));
   await run('git', ['init', '-q', repo]);
   const out = await ok(['git:remote', '-a', 'shop'], { cwd: repo });

@@ -35,6 +35,11 @@ export async function remoteUrl(cwd: string, remote: string): Promise<string | n
   }
 }
 
+export async function assertRepository(cwd: string): Promise<void> {
+  const inside = await run('git', ['rev-parse', '--git-dir'], { cwd }).then(() => true, () => false);
+  if (!inside) throw new SlipwayCliError(`${cwd} is not inside a git repository: run \`git init\` first`);
+}
+
 export async function appFromRemote(cwd: string, remote: string): Promise<string | null> {
   const url = await remoteUrl(cwd, remote);
   return url ? appFromRemoteUrl(url) : null;
@@ -49,7 +54,7 @@ export const gitUrlFor = (apiUrl: string, app: string): string => `${apiUrl}/${a
  * (a global credential store would otherwise save the token in plain text).
  */
 export async function configureRemote(opts: { cwd: string; remote: string; url: string; helper: string }): Promise<'added' | 'updated'> {
-  await git(['rev-parse', '--git-dir'], opts.cwd);
+  await assertRepository(opts.cwd);
   const existing = await remoteUrl(opts.cwd, opts.remote);
   if (existing === null) await git(['remote', 'add', opts.remote, opts.url], opts.cwd);
   else await git(['remote', 'set-url', opts.remote, opts.url], opts.cwd);

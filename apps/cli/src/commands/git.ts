@@ -6,7 +6,7 @@ import { api } from '../client.ts';
 import { apiUrl, authedClient, resolveApp, tokenFor } from '../context.ts';
 import { readCredentials } from '../credentials.ts';
 import { credentialAnswer, parseCredentialRequest, requestMatches } from '../credential-helper.ts';
-import { configureRemote, DEFAULT_REMOTE, gitUrlFor } from '../git-remote.ts';
+import { assertRepository, configureRemote, DEFAULT_REMOTE, gitUrlFor } from '../git-remote.ts';
 import { appOption, type AppOpts } from '../options.ts';
 import { print, shellQuote } from '../output.ts';
 
@@ -23,6 +23,7 @@ export function register(program: Command): void {
     .addOption(appOption())
     .option('-r, --remote <name>', 'name of the git remote', DEFAULT_REMOTE)
     .action(async (opts: AppOpts & { remote: string }) => {
+      await assertRepository(process.cwd());
       const app = await resolveApp(opts.app);
       const client = await authedClient();
       const info = await client.get<AppInfo>(api`/v1/apps/${app}`);

@@ -55,11 +55,11 @@ export function register(program: Command): void {
       print(keyValues([
         ['Description', release.description],
         ['Status', release.status],
+        ...(release.failure ? [['Failure', release.failure] as [string, string]] : []),
         ['Image', release.image ?? 'none (no build yet)'],
         ['Config vars', release.configKeys?.join(', ') || 'none'],
-        ['Failure', release.failure ?? undefined],
         ['Created', formatDate(release.createdAt)],
-      ].filter(([, v]) => v !== undefined) as Array<[string, unknown]>));
+      ]));
     });
 
   program
