@@ -173,7 +173,7 @@ test('phone width: pages fit 375px without sideways scrolling', async () => {
   await logIn(page, platform.url, admin().email, admin().password);
   await page.getByRole('link', { name: 'pocket-app', exact: true }).waitFor();
   await screenshot(page, 'phone-apps');
-  for (const tab of ['', '/resources', '/deploy', '/releases', '/activity', '/settings']) {
+  for (const tab of ['', '/resources', '/deploy', '/releases', '/logs', '/activity', '/settings']) {
     await page.goto(`${platform.url}/apps/pocket-app${tab}`);
     await page.getByRole('heading', { name: 'pocket-app', level: 1 }).waitFor();
     await page.locator('.loading').first().waitFor({ state: 'detached' });

@@ -7,6 +7,7 @@ import { AccountPage } from './pages/account/AccountPage.tsx';
 import { AppPage } from './pages/app/AppPage.tsx';
 import { appTabs } from './pages/app/tabs.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { NodesPage } from './pages/NodesPage.tsx';
 
 export function App() {
   return (
@@ -25,6 +26,7 @@ export function App() {
           {appTabs.map((t) => (t.path ? <Route key={t.path} path={t.path} element={t.element} /> : <Route key="index" index element={t.element} />))}
           <Route path="*" element={<NotFoundPage />} />
         </Route>
+        <Route path="nodes" element={<NodesPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -1,4 +1,4 @@
-/** Top-level pages in the header; Nodes (admins) and others join this list as their APIs land. */
+/** Top-level pages in the header; new sections join this list. */
 export interface NavItem {
   to: string;
   label: string;
@@ -7,5 +7,6 @@ export interface NavItem {
 
 export const mainNav: NavItem[] = [
   { to: '/apps', label: 'Apps' },
+  { to: '/nodes', label: 'Nodes', adminOnly: true },
   { to: '/account', label: 'Account' },
 ];

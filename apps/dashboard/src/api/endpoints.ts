@@ -1,6 +1,6 @@
 import { call } from './client.ts';
 import type {
-  Account, ApiToken, AppInfo, AppSummary, AuditEvent, ConfigVars, Domain, FormationEntry, Page, ProcessSize, Release, ReleaseDetail, Team, User,
+  Account, ApiToken, AppInfo, AppSummary, AuditEvent, ConfigVars, Domain, FormationEntry, Instance, NodeInfo, Page, ProcessSize, Release, ReleaseDetail, Team, User,
 } from './types.ts';
 
 const app = (name: string) => `/apps/${encodeURIComponent(name)}`;
@@ -37,6 +37,16 @@ export const api = {
   domains: (name: string) => call<Domain[]>('GET', `${app(name)}/domains`),
   addDomain: (name: string, hostname: string) => call<Domain>('POST', `${app(name)}/domains`, { hostname }),
   removeDomain: (name: string, hostname: string) => call<void>('DELETE', `${app(name)}/domains/${encodeURIComponent(hostname)}`),
+
+  instances: (name: string) => call<Instance[]>('GET', `${app(name)}/instances`),
+  restart: (name: string, type?: string) => call<unknown>('POST', `${app(name)}/instances/restart`, type ? { type } : {}),
+  /** Server-sent events: recent lines, then live ones (EventSource, same origin). */
+  logStreamUrl: (name: string, type?: string) => `/v1${app(name)}/logs?tail=true&lines=200${type ? `&type=${encodeURIComponent(type)}` : ''}`,
+  /** The stream's opening status, to show the API's message when EventSource could not connect. */
+  logProbe: (name: string) => call<unknown>('GET', `${app(name)}/logs?lines=0`),
+
+  nodes: () => call<NodeInfo[]>('GET', '/nodes'),
+  drainNode: (node: string) => call<unknown>('POST', `/nodes/${encodeURIComponent(node)}/drain`),
 
   appEvents: (name: string, cursor?: string) =>
     call<Page<AuditEvent>>('GET', `/events?app=${encodeURIComponent(name)}&limit=50${cursor ? `&cursor=${cursor}` : ''}`),

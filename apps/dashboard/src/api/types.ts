@@ -98,3 +98,38 @@ export interface AuditEvent {
   sourceIp: string | null;
   createdAt: string;
 }
+
+export interface Instance {
+  id: string;
+  name: string;
+  type: string;
+  state: string;
+  healthy: boolean | null;
+  node: string | null;
+  release: number;
+  restarts: number;
+  startedAt: string | null;
+  uptimeSeconds: number;
+}
+
+/** One line of an app's log, as the agents ship it. */
+export interface LogLine {
+  ts: string;
+  dyno: string;
+  type: string;
+  instanceId: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
+export interface NodeInfo {
+  name: string;
+  address: string;
+  status: string;
+  labels: unknown;
+  lastHeartbeatAt: string | null;
+  memoryMb: number;
+  memoryUsedMb: number;
+  cpus: number;
+  instances: { app: string; name: string; state: string }[];
+}

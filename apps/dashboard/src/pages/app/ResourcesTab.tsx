@@ -4,6 +4,7 @@ import { LoadView } from '../../components/LoadView.tsx';
 import { InstanceStates } from '../../components/InstanceStates.tsx';
 import { useAppContext } from './useAppContext.ts';
 import { FormationRow } from './resources/FormationRow.tsx';
+import { InstancesSection } from './resources/InstancesSection.tsx';
 
 export function ResourcesTab() {
   const { app, reloadApp } = useAppContext();
@@ -35,6 +36,7 @@ export function ResourcesTab() {
         </LoadView>
         <InstanceStates instances={app.instances} />
       </section>
+      <InstancesSection app={app.name} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { ReleasesTab } from './ReleasesTab.tsx';
 import { ResourcesTab } from './ResourcesTab.tsx';
 import { SettingsTab } from './SettingsTab.tsx';
 import { ActivityTab } from './ActivityTab.tsx';
+import { LogsTab } from './LogsTab.tsx';
 
 export interface AppTab {
   /** Relative to /apps/:app; '' is the overview. */
@@ -13,12 +14,13 @@ export interface AppTab {
   element: ReactElement;
 }
 
-/** The app page's tabs, in order; Logs, Metrics and Add-ons slot in here as their APIs land. */
+/** The app page's tabs, in order; Metrics and Add-ons slot in here as their APIs land. */
 export const appTabs: AppTab[] = [
   { path: '', label: 'Overview', element: <OverviewTab /> },
   { path: 'resources', label: 'Resources', element: <ResourcesTab /> },
   { path: 'deploy', label: 'Deploy', element: <DeployTab /> },
   { path: 'releases', label: 'Releases', element: <ReleasesTab /> },
+  { path: 'logs', label: 'Logs', element: <LogsTab /> },
   { path: 'activity', label: 'Activity', element: <ActivityTab /> },
   { path: 'settings', label: 'Settings', element: <SettingsTab /> },
 ];
