@@ -22,7 +22,7 @@ export function Layout() {
       <header className="topbar">
         <Link to="/apps" className="brand" aria-label="Slipway home">
           <span className="logo" aria-hidden="true" />
-          Slipway
+          <span className="brand-text">Slipway</span>
         </Link>
         <nav aria-label="Main">
           {items.map((n) => (

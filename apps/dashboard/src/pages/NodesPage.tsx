@@ -3,6 +3,7 @@ import { api } from '../api/endpoints.ts';
 import type { NodeInfo } from '../api/types.ts';
 import { useLoad } from '../hooks/useLoad.ts';
 import { useAction } from '../hooks/useAction.ts';
+import { usePolling } from '../hooks/usePolling.ts';
 import { LoadView } from '../components/LoadView.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { Dialog } from '../components/Dialog.tsx';
@@ -11,6 +12,7 @@ import { NodeRow } from './nodes/NodeRow.tsx';
 /** Worker nodes for administrators: state, memory used, instances, drain. */
 export function NodesPage() {
   const nodes = useLoad(() => api.nodes(), []);
+  usePolling(nodes.reload, 10_000);
   const [target, setTarget] = useState<NodeInfo | null>(null);
   const drain = useAction(async (name: string) => {
     await api.drainNode(name);

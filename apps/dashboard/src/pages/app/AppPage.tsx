@@ -2,6 +2,7 @@ import { Link, Outlet, useParams } from 'react-router';
 import { api } from '../../api/endpoints.ts';
 import { ApiError } from '../../api/client.ts';
 import { useLoad } from '../../hooks/useLoad.ts';
+import { usePolling } from '../../hooks/usePolling.ts';
 import { Loading } from '../../components/Loading.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { AppTabs } from './AppTabs.tsx';
@@ -11,6 +12,7 @@ import type { AppContext } from './useAppContext.ts';
 export function AppPage() {
   const name = useParams().app ?? '';
   const state = useLoad(() => api.app(name), [name]);
+  usePolling(state.reload, 10_000);
 
   if (!state.data) {
     if (state.error instanceof ApiError && state.error.status === 404) return <AppNotFound name={name} />;

@@ -2,6 +2,7 @@ import { api } from '../../../api/endpoints.ts';
 import { ApiError } from '../../../api/client.ts';
 import { useLoad } from '../../../hooks/useLoad.ts';
 import { useAction } from '../../../hooks/useAction.ts';
+import { usePolling } from '../../../hooks/usePolling.ts';
 import { LoadView } from '../../../components/LoadView.tsx';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 import { shortDuration } from '../../../lib/duration.ts';
@@ -9,12 +10,14 @@ import { shortDuration } from '../../../lib/duration.ts';
 /** Instances (dynos) with node, health and restarts; hidden on a server without the instances endpoint. */
 export function InstancesSection({ app }: { app: string }) {
   const instances = useLoad(() => api.instances(app), [app]);
+  // The app itself loaded, so a 404 here means this server has no instances endpoint yet.
+  const unsupported = instances.error instanceof ApiError && instances.error.status === 404;
+  usePolling(instances.reload, unsupported ? null : 5_000);
   const restart = useAction(async () => {
     await api.restart(app);
     instances.reload();
   });
-  // The app itself loaded, so a 404 here means this server has no instances endpoint yet.
-  if (instances.error instanceof ApiError && instances.error.status === 404) return null;
+  if (unsupported) return null;
   return (
     <section className="card stack" aria-labelledby="inst-title">
       <div className="section-head">
