@@ -6,6 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 cd "$ROOT"
 DURATION="${DURATION:-5s}"
+ROUNDS="${ROUNDS:-3}"  # targets are interleaved over rounds; the median run is reported (the machine is shared)
 WS_COUNT="${WS_COUNT:-10000}"
 have nginx || apt_install nginx-light
 have wrk || apt_install wrk
@@ -67,20 +68,31 @@ run_wrk() { # name port conns
   p99=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
   sock=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out"); sock=${sock:-0}
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
-  printf '%-8s %5s %10.0f %9s %9s %7s\n' "$1" "$3" "$rps" "$p50" "$p99" "$((sock + non2xx))"
-  echo "$1 $3 $rps" >>"$WORK/rps"
+  echo "$1 $3 $rps $p50 $p99 $((sock + non2xx))" >>"$WORK/runs"
 }
 
-say "wrk, $DURATION per run, 2 threads; 2 cores shared by wrk, proxy and backends"
-printf '%-8s %5s %10s %9s %9s %7s\n' target conns 'req/s' 'p50 ms' 'p99 ms' errors
+say "wrk, $DURATION per run, 2 threads, $ROUNDS interleaved rounds; 2 cores shared by wrk, proxies and backends (load now: $(cut -d' ' -f1-3 /proc/loadavg))"
+for _ in $(seq 1 "$ROUNDS"); do
+  for c in 64 256; do
+    run_wrk direct "$B1" "$c"
+    run_wrk nginx "$NGINX" "$c"
+    run_wrk router "$ROUTER" "$c"
+  done
+done
+printf '%-8s %5s %10s %9s %9s %7s  %s\n' target conns 'req/s' 'p50 ms' 'p99 ms' errors 'req/s of every run'
 for c in 64 256; do
-  run_wrk direct "$B1" "$c"
-  run_wrk nginx "$NGINX" "$c"
-  run_wrk router "$ROUTER" "$c"
+  for t in direct nginx router; do
+    awk -v t="$t" -v c="$c" '$1==t && $2==c' "$WORK/runs" | sort -k3,3n | awk '
+      { rows[NR]=$0; all=all sprintf("%.0f ", $3); errs+=$6 }
+      END { split(rows[int((NR+1)/2)], m, " "); printf "%-8s %5s %10.0f %9s %9s %7d  %s\n", m[1], m[2], m[3], m[4], m[5], errs, all }'
+  done
 done
 for c in 64 256; do
-  awk -v c="$c" '$2==c {r[$1]=$3} END {printf "router/nginx at %s connections: %.2f\n", c, r["router"]/r["nginx"]}' "$WORK/rps"
+  awk -v c="$c" '$2==c {v[$1]=v[$1] " " $3} END {
+      for (t in v) { n=split(substr(v[t],2), a, " "); asort(a); med[t]=a[int((n+1)/2)] }
+      printf "router/nginx at %s connections (medians): %.2f\n", c, med["router"]/med["nginx"] }' "$WORK/runs"
 done
+say "load after the wrk runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Memory of the router (primary + workers) before and after holding idle WebSockets.
 router_rss_kb() { local t=0; for p in $ROUTER_PID $(pgrep -P "$ROUTER_PID"); do t=$((t + $(awk '/VmRSS/ {print $2}' /proc/$p/status))); done; echo $t; }
