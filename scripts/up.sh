@@ -31,6 +31,12 @@ set +a
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/slipway}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export PORT="${PORT:-4000}"
+# The one-machine install runs one worker node on this host, reached on loopback.
+export SLIPWAY_API_URL="${SLIPWAY_API_URL:-http://127.0.0.1:$PORT}"
+export NODE_NAME="${NODE_NAME:-local}"
+export NODE_ADDRESS="${NODE_ADDRESS:-127.0.0.1}"
+export AGENT_STATE_DIR="${AGENT_STATE_DIR:-$SLIPWAY_HOME/agent}"
+export ROUTER_PORT="${ROUTER_PORT:-8080}"
 
 say "applying database migrations"
 npm run --silent db:migrate

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
-import { SecretBox, createLogger } from '@slipway/core';
-import { createDb } from '@slipway/db';
 import { loadApiConfig } from '../../apps/api/src/config.ts';
+import { closeDeps, createDeps } from '../../apps/api/src/create-deps.ts';
 import { createServer } from '../../apps/api/src/server.ts';
 import { bootstrapAdmin } from '../../apps/api/src/services/users.ts';
 import type { Deps } from '../../apps/api/src/deps.ts';
@@ -19,6 +17,7 @@ export interface TestApi {
 
 /** The real API on a real socket, over its own fresh database and the real Redis. */
 export async function startApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const name = `t${randomBytes(4).toString('hex')}`;
   const database = await freshDatabase();
   const password = randomBytes(9).toString('base64url');
   const config = loadApiConfig({
@@ -28,15 +27,11 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
     PORT: '0',
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT: '1000',
+    SLIPWAY_REPOS_DIR: `/tmp/slipway-test-repos/${name}`,
     ...env,
   });
-  const deps: Deps = {
-    config,
-    log: createLogger('api-test', config.LOG_LEVEL),
-    db: createDb(config.DATABASE_URL, 5),
-    redis: new Redis(config.REDIS_URL),
-    box: SecretBox.fromEnv(config.SLIPWAY_SECRET_KEYS),
-  };
+  // Add-on servers only when the test asks for them; BullMQ queues private to this platform.
+  const deps = createDeps(config, env, `slipway-test-${name}`);
   const admin = await bootstrapAdmin(deps);
   if (!admin) throw new Error('expected a fresh database');
   const server: Server = await new Promise((resolve) => {
@@ -51,8 +46,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
     stop: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      await deps.db.$disconnect();
-      deps.redis.disconnect();
+      await closeDeps(deps);
       await database.drop();
     },
   };

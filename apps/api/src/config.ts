@@ -13,6 +13,10 @@ export const apiEnv = {
   SLIPWAY_ADMIN_EMAIL: z.string().email().default('admin@slipway.local'),
   SLIPWAY_ADMIN_PASSWORD: z.string().min(8).optional(),
   SLIPWAY_DATA_DIR: z.string().default('/var/lib/slipway'),
+  /** One bare git repository per app; the builder reads the same folder. */
+  SLIPWAY_REPOS_DIR: z.string().default('/var/lib/slipway/repos'),
+  /** Presented once by a new worker node's agent to register; unset = registration refused. */
+  SLIPWAY_JOIN_TOKEN: z.string().min(16, 'SLIPWAY_JOIN_TOKEN must be at least 16 characters').optional(),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
 };
 

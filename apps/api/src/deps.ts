@@ -1,13 +1,20 @@
 import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import type { Logger, SecretBox } from '@slipway/core';
 import type { Db } from '@slipway/db';
+import type { Broker } from '@slipway/addons';
+import type { BuildJob } from '@slipway/builder';
 import type { ApiConfig } from './config.ts';
 
-/** What every route and service gets: built once in main.ts (or by a test). */
+/** What every route and service gets: built once in main.ts (or by a test) with createDeps. */
 export interface Deps {
   config: ApiConfig;
   db: Db;
   redis: Redis;
   box: SecretBox;
   log: Logger;
+  /** Where pushes become build jobs; the builder process consumes them. */
+  buildQueue: Queue<BuildJob>;
+  /** Add-on broker: its jobs run in the API process (see main.ts). */
+  broker: Broker;
 }

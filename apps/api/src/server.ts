@@ -13,6 +13,9 @@ import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { mount } from './http/route.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { allRoutes } from './routes/index.ts';
+import { createAgentRouter } from './agents/router.ts';
+import { createGitRemote } from './git-remote.ts';
+import { dashboardMiddleware } from './dashboard.ts';
 
 export const BODY_LIMIT = '256kb';
 
@@ -53,7 +56,12 @@ export function createServer(deps: Deps): Express {
   );
   app.use(passport.session());
 
+  // Git reads raw request bodies, so it comes before any body parser.
+  app.use(createGitRemote(deps));
+  // Agents authenticate with node credentials, not user tokens, so their routes sit outside the user-facing /v1 stack.
+  app.use('/v1/agent', createAgentRouter({ ...deps, joinToken: deps.config.SLIPWAY_JOIN_TOKEN ?? '' }));
   app.use('/v1', createV1Router(deps, passport));
+  app.use(dashboardMiddleware());
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

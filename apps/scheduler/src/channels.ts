@@ -12,9 +12,6 @@ export const RECENT_LOG_LINES = 1_500;
 /** A one-off container's exit, JSON `{ exitCode }`. */
 export const runExitChannel = (instanceId: string): string => `slipway:run:${instanceId}:exit`;
 
-/** The command of a one-off container (until Instance has a column for it). */
-export const runCommandKey = (instanceId: string): string => `slipway:run:${instanceId}:command`;
-
 export interface AppLogLine {
   ts: string;
   /** DYNO-like source: web.1, run.3 */

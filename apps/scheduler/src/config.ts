@@ -10,7 +10,7 @@ export function loadSchedulerConfig(source: NodeJS.ProcessEnv = process.env) {
   const env = loadEnv(
     {
       ...commonEnv,
-      SLIPWAY_APPS_DOMAIN: z.string().default('slipway.localhost'),
+      SLIPWAY_DOMAIN: z.string().default('slipway.localhost'),
       SCHEDULER_TICK_MS: ms(2_000),
       SCHEDULER_LEASE_MS: ms(5_000),
       HEARTBEAT_TIMEOUT_MS: ms(defaultPolicy.heartbeatTimeoutMs),

@@ -12,7 +12,7 @@ const scheduler = new Scheduler({
   subscriber: new Redis(cfg.REDIS_URL),
   log,
   policy: cfg.policy,
-  appsDomain: cfg.SLIPWAY_APPS_DOMAIN,
+  appsDomain: cfg.SLIPWAY_DOMAIN,
   tickMs: cfg.SCHEDULER_TICK_MS,
   leaseMs: cfg.SCHEDULER_LEASE_MS,
 });

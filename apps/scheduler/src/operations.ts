@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import { SlipwayError, badRequest, notFound, processType } from '@slipway/core';
-import { DESIRED_CHANNEL, runCommandKey } from './channels.ts';
+import { DESIRED_CHANNEL } from './channels.ts';
 import { defaultPolicy } from './model.ts';
 import { place } from './placement/index.ts';
 import { loadState } from './state.ts';
@@ -55,8 +55,7 @@ export async function startOneOff(db: Db, redis: Redis, appId: string, command: 
   const { nodeIds } = place({ appId, type: 'run', memoryMb, constraints: {} }, 1, state.nodes, state.instances, Date.now(), defaultPolicy);
   if (nodeIds.length === 0) throw new SlipwayError('unavailable', 'No node has room for a one-off container right now');
   const [name] = nextNames('run', runs.map((r) => r.name), 1);
-  const row = await db.instance.create({ data: { appId, releaseId: release.id, type: 'run', name: name!, nodeId: nodeIds[0]! } });
-  await redis.set(runCommandKey(row.id), command, 'EX', 86_400);
+  const row = await db.instance.create({ data: { appId, releaseId: release.id, type: 'run', name: name!, nodeId: nodeIds[0]!, command } });
   return { instanceId: row.id, name: row.name };
 }
 

@@ -10,6 +10,7 @@ export interface ClusterState {
   pendingTargets: string[];
 }
 
+/** Node labels, and Formation.constraints (labels an instance requires, e.g. {"disk":"ssd"}). */
 const labels = z.record(z.string(), z.string()).catch({});
 
 /** Reads everything reconcile needs in three queries. */
@@ -34,7 +35,7 @@ export async function loadState(db: Db): Promise<ClusterState> {
       appId: a.id,
       target: target?.id ?? null,
       serving: a.releases.find((r) => r.status === 'succeeded')?.id ?? null,
-      formation: a.formation.map((f) => ({ type: f.type, quantity: f.quantity, memoryMb: f.memoryMb, cpuShares: f.cpuShares, constraints: {} })),
+      formation: a.formation.map((f) => ({ type: f.type, quantity: f.quantity, memoryMb: f.memoryMb, cpuShares: f.cpuShares, constraints: labels.parse(f.constraints) })),
     };
   });
   return {

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import type { Redis } from 'ioredis';
 import type { SecretBox } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import { healthcheckSpec } from '@slipway/agent/protocol';
 import type { HealthcheckSpec, InstanceSpec } from '@slipway/agent/protocol';
-import { runCommandKey } from '@slipway/scheduler/channels';
 
 /** States in which an instance's container should exist on its node. */
 const RUNNABLE = ['pending', 'starting', 'running', 'draining'] as const;
@@ -28,7 +26,7 @@ export function releaseEnv(box: SecretBox, sealed: string): Record<string, strin
 }
 
 /** Everything that should run on a node, as specs the agent can start without asking again. */
-export async function assignmentsFor(db: Db, redis: Redis, box: SecretBox, nodeId: string): Promise<InstanceSpec[]> {
+export async function assignmentsFor(db: Db, box: SecretBox, nodeId: string): Promise<InstanceSpec[]> {
   const rows = await db.instance.findMany({
     where: { nodeId, state: { in: [...RUNNABLE] } },
     include: { release: { select: { image: true, config: true, processTypes: true, version: true } }, app: { select: { name: true, healthcheck: true, formation: true } } },
@@ -47,7 +45,7 @@ export async function assignmentsFor(db: Db, redis: Redis, box: SecretBox, nodeI
       name: row.name,
       generation: row.restarts,
       image: row.release.image,
-      command: oneOff ? await redis.get(runCommandKey(row.id)) : (processTypes.safeParse(row.release.processTypes).data?.[row.type] ?? null),
+      command: oneOff ? row.command : (processTypes.safeParse(row.release.processTypes).data?.[row.type] ?? null),
       env: { ...env, DYNO: row.name, SLIPWAY_APP: row.app.name, SLIPWAY_RELEASE_VERSION: `v${row.release.version}` },
       memoryMb: formation?.memoryMb ?? 512,
       cpuShares: formation?.cpuShares ?? 1024,

@@ -58,7 +58,7 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
       await redis.publish(DESIRED_CHANNEL, '*');
     }
     await applyReport(db, redis, node.id, body.containers);
-    res.json({ instances: await assignmentsFor(db, redis, box, node.id) } satisfies HeartbeatResponse);
+    res.json({ instances: await assignmentsFor(db, box, node.id) } satisfies HeartbeatResponse);
   });
 
   router.post('/logs', requireNode(db), async (req: Request, res: Response) => {

@@ -19,6 +19,8 @@ const scopeAllows: Record<string, Need[]> = {
   read: ['read'],
 };
 
+export const roleAllows = (role: Role, need: Need): boolean => allowed[need].includes(role);
+
 export function checkScope(principal: Principal, need: Need): void {
   if (!principal.token) return;
   if (!principal.token.scopes.some((s) => scopeAllows[s]?.includes(need))) {
@@ -40,7 +42,7 @@ export async function appFor(deps: Deps, principal: Principal, name: string, nee
   if (!app) throw notFound(`App "${name}"`);
   const role = await teamRole(deps, principal, app.teamId);
   if (!role) throw notFound(`App "${name}"`);
-  if (!allowed[need].includes(role)) throw forbidden(`Your role "${role}" on this app's team cannot ${need} it`);
+  if (!roleAllows(role, need)) throw forbidden(`Your role "${role}" on this app's team cannot ${need} it`);
   checkScope(principal, need);
   return app;
 }
@@ -49,7 +51,7 @@ export async function teamFor(deps: Deps, principal: Principal, name: string, ne
   const team = await deps.db.team.findUnique({ where: { name } });
   const role = team ? await teamRole(deps, principal, team.id) : null;
   if (!team || !role) throw notFound(`Team "${name}"`);
-  if (!allowed[need].includes(role)) throw forbidden(`Your role "${role}" on team "${name}" cannot ${need} it`);
+  if (!roleAllows(role, need)) throw forbidden(`Your role "${role}" on team "${name}" cannot ${need} it`);
   checkScope(principal, need);
   return { id: team.id, name: team.name, role };
 }

@@ -28,7 +28,7 @@ export function openApiDocument(defs: RouteDef[], extra: Record<string, Record<s
       ],
       ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(def.body) } } } } : {}),
       responses: {
-        [status]: { description: status === '204' ? 'Done' : 'Success', ...(status === '204' ? {} : { content: { 'application/json': {} } }) },
+        [status]: { description: status === '204' ? 'Done' : 'Success', ...(status === '204' ? {} : { content: { [def.stream ?? 'application/json']: {} } }) },
         default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
       },
     };

@@ -37,6 +37,8 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   /** Honour the Idempotency-Key header (creates). */
   idempotent?: boolean;
   status?: number;
+  /** The handler writes the response itself (streams); its content type for the OpenAPI document. */
+  stream?: 'text/event-stream' | 'application/x-ndjson';
   handler: (ctx: HandlerContext<z.infer<B>, z.infer<Q>>) => Promise<unknown>;
 }
 
@@ -64,6 +66,10 @@ export function mount(router: Router, deps: Deps, defs: RouteDef[]): void {
           params: req.params as Record<string, string>,
         }),
       });
+      if (def.stream) {
+        await run();
+        return;
+      }
       const result = def.idempotent && principal ? await withIdempotency(deps, req, principal, run) : await run();
       if (result.status === 204) res.status(204).end();
       else res.status(result.status).json(result.body);

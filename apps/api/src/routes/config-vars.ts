@@ -3,7 +3,8 @@ import { configKey } from '@slipway/core';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
-import { createRelease, currentConfig, describeConfigChange, inReleaseTx, notifyDesired, releaseView } from '../services/releases.ts';
+import { SlipwayError } from '@slipway/core';
+import { createRelease, currentConfig, describeConfigChange, inReleaseTx, notifyDesired, releaseView, userConfig } from '../services/releases.ts';
 
 /** Heroku's shape: `{ "KEY": "value" }` sets, `{ "KEY": null }` unsets, all in one release. */
 const changes = z
@@ -16,7 +17,7 @@ export const configVarRoutes = [
     method: 'get',
     path: '/v1/apps/:app/config-vars',
     tag: 'config',
-    summary: "The app's config vars, decrypted",
+    summary: "The app's config vars, decrypted, including those its add-ons set",
     handler: async ({ deps, principal, params }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
       return currentConfig(deps, deps.db, app.id);
@@ -31,8 +32,12 @@ export const configVarRoutes = [
     body: changes,
     handler: async ({ deps, principal, params, body, req }) => {
       const app = await appFor(deps, principal, params.app!, 'operate');
+      const managed = Object.keys(await deps.broker.service.configVarsForApp(app.id)).filter((k) => k in body);
+      if (managed.length) {
+        throw new SlipwayError('unprocessable', `${managed.join(', ')} ${managed.length > 1 ? 'are' : 'is'} set by an attached add-on; detach the add-on instead`);
+      }
       const result = await inReleaseTx(deps, async (tx) => {
-        const before = await currentConfig(deps, tx, app.id);
+        const before = await userConfig(deps, tx, app.id);
         const set = Object.entries(body).filter((e): e is [string, string] => e[1] !== null && before[e[0]] !== e[1]);
         const unset = Object.keys(body).filter((k) => body[k] === null && k in before);
         for (const [key, value] of set) {

@@ -10,6 +10,12 @@ import { formationRoutes } from './formation.ts';
 import { domainRoutes } from './domains.ts';
 import { eventRoutes } from './events.ts';
 import { adminRoutes } from './admin.ts';
+import { instanceRoutes } from './instances.ts';
+import { logRoutes } from './logs.ts';
+import { runRoutes } from './runs.ts';
+import { nodeRoutes } from './nodes.ts';
+import { buildRoutes } from './builds.ts';
+import { addonRoutes } from './addons.ts';
 
 /** Every JSON endpoint of /v1; the OpenAPI document is generated from this list. */
 export const allRoutes: RouteDef[] = [
@@ -23,5 +29,11 @@ export const allRoutes: RouteDef[] = [
   ...formationRoutes,
   ...domainRoutes,
   ...eventRoutes,
+  ...buildRoutes,
+  ...addonRoutes,
+  ...instanceRoutes,
+  ...logRoutes,
+  ...runRoutes,
+  ...nodeRoutes,
   ...adminRoutes,
 ];

@@ -50,20 +50,18 @@ export const releaseRoutes = [
       const target = await deps.db.release.findUnique({ where: { appId_version: { appId: app.id, version: body.version } } });
       if (!target) throw notFound(`Release v${body.version}`);
       if (target.status === 'failed') throw new SlipwayError('unprocessable', `Release v${body.version} failed to deploy; pick a release that succeeded`);
+      // The user's config vars go back too, as on Heroku; add-on vars stay those of the add-ons attached now.
+      const addonVars = await deps.broker.service.configVarsForApp(app.id);
+      const restored = Object.entries(deps.box.decryptJson<Record<string, string>>(target.config)).filter(([key]) => !(key in addonVars));
       const release = await inReleaseTx(deps, async (tx) => {
-        // The config vars go back too, as on Heroku, so the app's current vars match what runs.
-        const config = deps.box.decryptJson<Record<string, string>>(target.config);
         await tx.configVar.deleteMany({ where: { appId: app.id } });
-        for (const [key, value] of Object.entries(config)) {
-          await tx.configVar.create({ data: { appId: app.id, key, value: deps.box.encrypt(value) } });
-        }
+        await tx.configVar.createMany({ data: restored.map(([key, value]) => ({ appId: app.id, key, value: deps.box.encrypt(value) })) });
         return createRelease(deps, tx, {
           appId: app.id,
           description: `Rollback to v${target.version}`,
           image: target.image,
           buildId: target.buildId,
-          processTypes: target.processTypes as never,
-          config,
+          processTypes: target.processTypes,
           createdById: principal.user.id,
         });
       });

@@ -12,14 +12,20 @@ export interface NewRelease {
   /** Defaults to the latest release's image and process types (a config-only change). */
   image?: string | null;
   buildId?: string | null;
-  processTypes?: Prisma.InputJsonValue | null;
+  processTypes?: Prisma.JsonValue | null;
   /** Defaults to the app's current config vars. */
   config?: Record<string, string>;
 }
 
-export async function currentConfig(deps: Deps, tx: Tx, appId: string): Promise<Record<string, string>> {
+/** The vars the user set, decrypted. */
+export async function userConfig(deps: Deps, tx: Tx, appId: string): Promise<Record<string, string>> {
   const vars = await tx.configVar.findMany({ where: { appId }, orderBy: { key: 'asc' } });
   return Object.fromEntries(vars.map((v) => [v.key, deps.box.decrypt(v.value)]));
+}
+
+/** What the app runs with: the user's vars plus those of its attached add-ons (DATABASE_URL, …), which win. */
+export async function currentConfig(deps: Deps, tx: Tx, appId: string): Promise<Record<string, string>> {
+  return { ...(await userConfig(deps, tx, appId)), ...(await deps.broker.service.configVarsForApp(appId)) };
 }
 
 /**
@@ -38,7 +44,7 @@ export async function createRelease(deps: Deps, tx: Tx, r: NewRelease): Promise<
       version: (latest?.version ?? 0) + 1,
       image,
       buildId: r.buildId ?? (r.image === undefined ? (latest?.buildId ?? null) : null),
-      processTypes: processTypes ?? Prisma.DbNull,
+      processTypes: processTypes === null ? Prisma.DbNull : (processTypes as Prisma.InputJsonValue),
       config: deps.box.encryptJson(config),
       // Nothing to run until an image exists: such a release is complete at once.
       status: image ? 'pending' : 'succeeded',

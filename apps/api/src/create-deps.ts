@@ -1,0 +1,38 @@
+import { Redis } from 'ioredis';
+import { SecretBox, createLogger } from '@slipway/core';
+import { createDb } from '@slipway/db';
+import { createBroker, loadAddonsConfig } from '@slipway/addons';
+import { createBuildQueue } from '@slipway/builder';
+import type { ApiConfig } from './config.ts';
+import type { Deps } from './deps.ts';
+import { releaseForAddonChange } from './services/addon-releases.ts';
+
+/**
+ * Builds the API's dependencies from its configuration. `queuePrefix` isolates
+ * BullMQ queues (tests run several platforms on one Redis).
+ */
+export function createDeps(config: ApiConfig, env: NodeJS.ProcessEnv = process.env, queuePrefix?: string): Deps {
+  const log = createLogger('api', config.LOG_LEVEL);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const db = createDb(config.DATABASE_URL);
+  const box = SecretBox.fromEnv(config.SLIPWAY_SECRET_KEYS);
+  // The broker's change hook needs the finished deps (it creates releases), hence the forward reference.
+  let deps: Deps | undefined;
+  const broker = createBroker({
+    db,
+    box,
+    logger: log.child({ component: 'addons' }),
+    config: loadAddonsConfig(env),
+    queue: { connection: redis, ...(queuePrefix ? { prefix: queuePrefix } : {}) },
+    onChange: (change) => releaseForAddonChange(deps!, change),
+  });
+  deps = { config, log, redis, db, box, buildQueue: createBuildQueue(redis, queuePrefix), broker };
+  return deps;
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.broker.close();
+  await deps.buildQueue.close();
+  await deps.db.$disconnect();
+  deps.redis.disconnect();
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { logsChannel, recentLogsKey, type AppLogLine } from '@slipway/scheduler/channels';
+import { route } from '../http/route.ts';
+import { appFor } from '../auth/access.ts';
+import { openStream } from '../http/stream.ts';
+
+const logsQuery = z.object({
+  lines: z.coerce.number().int().min(0).max(1500).default(100),
+  tail: z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1'),
+  type: z.string().optional(),
+  dyno: z.string().optional(),
+});
+
+export const logRoutes = [
+  route({
+    method: 'get',
+    path: '/v1/apps/:app/logs',
+    tag: 'logs',
+    summary: 'Recent log lines of every instance, and with ?tail=true the live stream (server-sent events, one JSON line each)',
+    query: logsQuery,
+    stream: 'text/event-stream',
+    handler: async ({ deps, principal, params, query, req, res }) => {
+      const app = await appFor(deps, principal, params.app!, 'read');
+      const wanted = (l: AppLogLine) => (!query.type || l.type === query.type) && (!query.dyno || l.dyno === query.dyno);
+      // Subscribe before answering and before reading history, so no line falls in between.
+      const sub = query.tail ? deps.redis.duplicate() : null;
+      const pending: AppLogLine[] = [];
+      let live = false;
+      if (sub) {
+        sub.on('message', (_channel: string, message: string) => {
+          const line = JSON.parse(message) as AppLogLine;
+          if (!wanted(line)) return;
+          if (live) stream.send(line);
+          else pending.push(line);
+        });
+        await sub.subscribe(logsChannel(app.id));
+      }
+      const stream = openStream(req, res, 'text/event-stream');
+      const recent = query.lines ? await deps.redis.lrange(recentLogsKey(app.id), -query.lines * 4, -1) : [];
+      const history = recent.map((r) => JSON.parse(r) as AppLogLine).filter(wanted).slice(-query.lines);
+      for (const line of history) stream.send(line);
+      const seen = new Set(history.map((l) => `${l.ts}|${l.instanceId}|${l.line}`));
+      for (const line of pending) if (!seen.has(`${line.ts}|${line.instanceId}|${line.line}`)) stream.send(line);
+      live = true;
+      if (!sub) return stream.end();
+      await stream.closed;
+      sub.disconnect();
+    },
+  }),
+];

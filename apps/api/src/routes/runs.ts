@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { logsChannel, runExitChannel, type AppLogLine } from '@slipway/scheduler/channels';
+import { startOneOff } from '@slipway/scheduler/operations';
+import { route } from '../http/route.ts';
+import { appFor } from '../auth/access.ts';
+import { audit } from '../services/audit.ts';
+import { openStream } from '../http/stream.ts';
+
+export const runRoutes = [
+  route({
+    method: 'post',
+    path: '/v1/apps/:app/runs',
+    tag: 'processes',
+    summary: "Run a one-off command in a container with the current release's env; streams NDJSON {line} records, then {exitCode}",
+    body: z.strictObject({ command: z.string().min(1).max(8192), size: z.enum(['basic', 'standard', 'performance']).default('standard') }),
+    stream: 'application/x-ndjson',
+    handler: async ({ deps, principal, params, body, req, res }) => {
+      const app = await appFor(deps, principal, params.app!, 'operate');
+      const memoryMb = { basic: 256, standard: 512, performance: 2048 }[body.size];
+      const sub = deps.redis.duplicate();
+      let name = '';
+      const buffered: AppLogLine[] = [];
+      sub.on('message', (channel: string, message: string) => {
+        if (channel === logsChannel(app.id)) {
+          const line = JSON.parse(message) as AppLogLine;
+          if (!name) buffered.push(line);
+          else if (line.dyno === name) stream.send({ line: line.line, stream: line.stream });
+        } else {
+          stream.send(JSON.parse(message) as { exitCode: number });
+          stream.end();
+        }
+      });
+      // Subscribed before the container exists, so its first line cannot be missed.
+      await sub.subscribe(logsChannel(app.id));
+      let run: { instanceId: string; name: string };
+      try {
+        run = await startOneOff(deps.db, deps.redis, app.id, body.command, memoryMb);
+      } catch (e) {
+        sub.disconnect();
+        throw e;
+      }
+      const stream = openStream(req, res, 'application/x-ndjson');
+      await sub.subscribe(runExitChannel(run.instanceId));
+      name = run.name;
+      stream.send({ dyno: run.name });
+      for (const l of buffered) if (l.dyno === name) stream.send({ line: l.line, stream: l.stream });
+      await audit(deps, req, principal, { action: 'run', teamId: app.teamId, appId: app.id, target: run.name, data: { command: body.command.slice(0, 200) } });
+      await stream.closed;
+      sub.disconnect();
+    },
+  }),
+];
