@@ -80,3 +80,38 @@ export interface AuditEvent {
   sourceIp: string | null;
   createdAt: string;
 }
+
+/** One running instance (dyno) of an app. */
+export interface Instance {
+  id: string;
+  name: string;
+  type: string;
+  state: 'pending' | 'starting' | 'running' | 'draining' | 'stopped' | 'crashed';
+  healthy: boolean;
+  node: string | null;
+  release: number;
+  restarts: number;
+  startedAt: string | null;
+  uptimeSeconds: number;
+}
+
+export interface WorkerNode {
+  name: string;
+  address: string;
+  status: string;
+  lastHeartbeatAt: string | null;
+  memoryMb: number;
+  memoryUsedMb: number;
+  cpus: number;
+  instances: Array<{ app: string; name: string; state: string }>;
+}
+
+/** A log line as the logs stream sends it. */
+export interface LogLine {
+  ts: string;
+  dyno: string;
+  type: string;
+  instanceId: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}

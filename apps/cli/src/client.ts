@@ -38,10 +38,8 @@ export class ApiClient {
     this.token = token;
   }
 
-  get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-    const q = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
-    const qs = q.toString();
-    return this.request<T>('GET', qs ? `${path}?${qs}` : path);
+  get<T>(path: string, query: Query = {}): Promise<T> {
+    return this.request<T>('GET', withQuery(path, query));
   }
 
   post<T>(path: string, body?: unknown): Promise<T> {
@@ -61,7 +59,7 @@ export class ApiClient {
   }
 
   /** Follows `nextCursor` until the list ends or `max` items are in. */
-  async list<T>(path: string, query: Record<string, string | undefined> = {}, max = Infinity): Promise<T[]> {
+  async list<T>(path: string, query: Query = {}, max = Infinity): Promise<T[]> {
     const items: T[] = [];
     let cursor: string | undefined;
     do {
@@ -74,32 +72,56 @@ export class ApiClient {
   }
 
   async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    const url = this.baseUrl + path;
-    let res: Response;
+    const res = await this.send(method, path, body, 'application/json', AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+    const json = parseJson(await res.text());
+    if (res.ok) return (res.status === 204 ? undefined : json) as T;
+    throw this.failure(res, json, method, path);
+  }
+
+  /**
+   * Opens a streaming endpoint (server-sent events or NDJSON) and returns its
+   * body. No overall timeout: a `logs --tail` runs until the user stops it.
+   */
+  async stream(method: Method, path: string, opts: { body?: unknown; query?: Query; accept: string }): Promise<ReadableStream<Uint8Array>> {
+    const full = withQuery(path, opts.query ?? {});
+    const res = await this.send(method, full, opts.body, opts.accept);
+    if (!res.ok) throw this.failure(res, parseJson(await res.text()), method, full);
+    if (!res.body) throw new SlipwayCliError(`Unexpected answer from ${this.baseUrl} (${method} ${full}): no body`);
+    return res.body;
+  }
+
+  private async send(method: Method, path: string, body: unknown, accept: string, signal?: AbortSignal): Promise<Response> {
     try {
-      res = await fetch(url, {
+      return await fetch(this.baseUrl + path, {
         method,
         headers: {
-          accept: 'application/json',
+          accept,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal,
       });
     } catch (e) {
       throw new SlipwayCliError(`Cannot reach the Slipway API at ${this.baseUrl}: ${networkReason(e)}`);
     }
-    const text = await res.text();
-    const json = parseJson(text);
-    if (res.ok) return (res.status === 204 ? undefined : json) as T;
+  }
+
+  private failure(res: Response, json: unknown, method: Method, path: string): SlipwayCliError {
     const error = (json as ApiErrorBody | undefined)?.error;
     if (!error?.message) {
-      throw new SlipwayCliError(`Unexpected answer from ${this.baseUrl} (${method} ${path}): HTTP ${res.status}`);
+      return new SlipwayCliError(`Unexpected answer from ${this.baseUrl} (${method} ${path}): HTTP ${res.status}`);
     }
     const hint = res.status === 401 && path !== '/v1/login' ? '; run `slipway login`' : '';
-    throw new SlipwayCliError(error.message + hint, 1, error.code);
+    return new SlipwayCliError(error.message + hint, 1, error.code);
   }
+}
+
+type Query = Record<string, string | undefined>;
+
+function withQuery(path: string, query: Query): string {
+  const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+  return qs ? `${path}?${qs}` : path;
 }
 
 function parseJson(text: string): unknown {

@@ -28,6 +28,12 @@ function report(err: unknown): number {
   return 1;
 }
 
+// `slipway logs | head` closes stdout early: stop quietly rather than crash on EPIPE.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
+
 try {
   const program = buildProgram();
   // Bare `slipway` shows the help, successfully, as Heroku's CLI does.

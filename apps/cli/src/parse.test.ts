@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SlipwayCliError } from './errors.ts';
-import { parseConfigPair, parseConfigPairs, parseScale, parseScales, parseVersion } from './parse.ts';
+import { commandLine, parseConfigPair, parseConfigPairs, parseScale, parseScales, parseVersion } from './parse.ts';
 
 const usage = (fn: () => unknown, message: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof SlipwayCliError && e.exitCode === 2 && message.test(e.message));
@@ -32,4 +32,12 @@ test('release versions are vN or N', () => {
   assert.equal(parseVersion('v12'), 12);
   assert.equal(parseVersion('3'), 3);
   for (const bad of ['v0', 'x3', 'v', '', '1.5', 'v-1']) usage(() => parseVersion(bad), /is not a release version/);
+});
+
+test('run: one argument is a command line as is; several are quoted words', () => {
+  assert.equal(commandLine(['npm run migrate && npm start']), 'npm run migrate && npm start');
+  assert.equal(commandLine(['ls', '-la', '/app']), 'ls -la /app');
+  assert.equal(commandLine(['sh', '-c', "echo it's $HOME"]), `sh -c 'echo it'\\''s $HOME'`);
+  usage(() => commandLine([]), /No command given/);
+  usage(() => commandLine(['  ']), /No command given/);
 });

@@ -1,4 +1,5 @@
 import { usageError } from './errors.ts';
+import { shellQuote } from './output.ts';
 
 /** Pure parsing of command arguments; every failure is a usage error (exit 2) naming the bad word. */
 
@@ -45,4 +46,15 @@ export function parseVersion(arg: string): number {
   const n = m ? Number(m[1]) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw usageError(`"${arg}" is not a release version such as v3`);
   return n;
+}
+
+/**
+ * The shell command line a one-off container runs (`sh -c`): one argument is
+ * taken as a command line as is (`run -- "npm run migrate && npm start"`);
+ * several are words, each quoted when the shell would otherwise split or expand it.
+ */
+export function commandLine(args: string[]): string {
+  if (!args.length || !args.join('').trim()) throw usageError('No command given: slipway run -a APP -- COMMAND [ARGS...]');
+  if (args.length === 1) return args[0]!;
+  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
 }

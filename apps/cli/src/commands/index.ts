@@ -5,15 +5,18 @@ import * as auth from './auth.ts';
 import * as config from './config.ts';
 import * as domains from './domains.ts';
 import * as git from './git.ts';
+import * as logs from './logs.ts';
+import * as nodes from './nodes.ts';
 import * as ps from './ps.ts';
 import * as releases from './releases.ts';
+import * as run from './run.ts';
 import * as teams from './teams.ts';
 import * as tokens from './tokens.ts';
 
 /**
- * One module per topic, each exporting `register(program)`. To add a topic
- * (builds, logs, run, addons, nodes…): write `commands/<topic>.ts` like the
- * others and list it here; help lists commands in this order.
+ * One module per topic, each exporting `register(program)`. To add a topic,
+ * write `commands/<topic>.ts` like the others and list it here; help lists
+ * commands in this order.
  */
 export const topics: Array<{ register: (program: Command) => void }> = [
   auth,
@@ -21,8 +24,11 @@ export const topics: Array<{ register: (program: Command) => void }> = [
   config,
   releases,
   ps,
+  run,
+  logs,
   domains,
   git,
+  nodes,
   teams,
   tokens,
   audit,

@@ -1,0 +1,4 @@
+import type { LogLine } from './api-types.ts';
+
+/** Heroku's log format: `2026-11-25T21:00:00.000Z app[web.1]: GET / 200`. */
+export const formatLogLine = (l: LogLine): string => `${l.ts} app[${l.dyno}]: ${l.line}`;

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Instance } from './api-types.ts';
+import { formatLogLine } from './log-line.ts';
+import { formatDuration, instanceGroups, instanceLine } from './ps-view.ts';
+
+const instance = (over: Partial<Instance>): Instance => ({
+  id: 'i', name: 'web.1', type: 'web', state: 'running', healthy: true, node: 'n1', release: 4, restarts: 0, startedAt: null, uptimeSeconds: 7500, ...over,
+});
+
+test('durations keep the two largest units', () => {
+  assert.deepEqual([0, 45, 60, 754, 3600, 7500, 86_400, 3 * 86_400 + 4 * 3600 + 59].map(formatDuration), ['0s', '45s', '1m', '12m', '1h', '2h 5m', '1d', '3d 4h']);
+});
+
+test('instance lines: uptime, release, node, health; crashed ones stand out', () => {
+  assert.equal(instanceLine(instance({})), 'web.1: up 2h 5m (v4) node n1 healthy restarts 0');
+  assert.equal(instanceLine(instance({ healthy: false })), 'web.1: up 2h 5m (v4) node n1 unhealthy restarts 0');
+  assert.equal(instanceLine(instance({ name: 'web.2', state: 'crashed', uptimeSeconds: 0, restarts: 3 })), 'web.2: CRASHED (v4) node n1 restarts 3');
+  assert.equal(instanceLine(instance({ state: 'pending', node: null })), 'web.1: pending (v4) not placed restarts 0');
+});
+
+test('instances group by type in formation order, sizes from the formation, one-offs last', () => {
+  const formation = [{ type: 'web', quantity: 2, size: 'standard' }, { type: 'worker', quantity: 1, size: 'basic' }];
+  const text = instanceGroups([
+    instance({ name: 'run.1', type: 'run', uptimeSeconds: 5 }),
+    instance({ name: 'worker.1', type: 'worker', uptimeSeconds: 60 }),
+    instance({}),
+    instance({ name: 'web.2', state: 'crashed' }),
+  ], formation);
+  assert.equal(text, [
+    '=== web (standard): 2',
+    'web.1: up 2h 5m (v4) node n1 healthy restarts 0',
+    'web.2: CRASHED (v4) node n1 restarts 0',
+    '',
+    '=== worker (basic): 1',
+    'worker.1: up 1m (v4) node n1 healthy restarts 0',
+    '',
+    '=== run: one-off processes (1)',
+    'run.1: up 5s (v4) node n1 healthy restarts 0',
+  ].join('\n'));
+});
+
+test("log lines in Heroku's format", () => {
+  const line = { ts: '2026-11-25T21:00:00.000Z', dyno: 'web.1', type: 'web', instanceId: 'x', stream: 'stdout' as const, line: 'GET / 200' };
+  assert.equal(formatLogLine(line), '2026-11-25T21:00:00.000Z app[web.1]: GET / 200');
+});

@@ -1,0 +1,156 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
+import { client, startApi, tokenFor, type TestApi } from '../support/api-server.ts';
+
+// The CLI's process, log, node, build and add-on commands against the real API.
+// State is written straight into the database and Redis, the way agents and the
+// builder write it; pushes, builds and add-on servers are tested end to end elsewhere.
+const BIN = new URL('../../apps/cli/bin/slipway.js', import.meta.url).pathname;
+const exec = promisify(execFile);
+
+let api: TestApi;
+let home: string;
+let env: NodeJS.ProcessEnv;
+let appId: string;
+let releaseId: string;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function slipway(args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: home, env, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout: string; stderr: string };
+    if (typeof err.code !== 'number') throw e;
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+async function ok(args: string[]): Promise<string> {
+  const res = await slipway(args);
+  assert.equal(res.code, 0, `slipway ${args.join(' ')} failed: ${res.stderr}`);
+  return res.stdout;
+}
+
+/** Exit code and a one-line error without a stack; returns stderr. */
+function failed(res: Result, code: number): string {
+  assert.equal(res.code, code, `expected exit ${code}: ${res.stdout}${res.stderr}`);
+  assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
+  return res.stderr;
+}
+
+const logLine = (dyno: string, line: string, ts = new Date().toISOString()) =>
+  JSON.stringify({ ts, dyno, type: dyno.split('.')[0], instanceId: dyno, stream: 'stdout', line });
+
+before(async () => {
+  api = await startApi();
+  home = await mkdtemp(join(tmpdir(), 'slipway-cli-ops-'));
+  const token = await tokenFor(api.url, api.admin.email, api.admin.password);
+  env = { PATH: process.env.PATH, HOME: home, SLIPWAY_CONFIG_DIR: join(home, 'config'), SLIPWAY_API_URL: api.url, SLIPWAY_API_TOKEN: token };
+  appId = (await client(api.url, token)('POST', '/v1/apps', { name: 'ops' })).body.id;
+  const db = api.deps.db;
+  const release = await db.release.create({
+    data: { appId, version: 7, image: 'ops:v7', config: api.deps.box.encryptJson({}), description: 'Deploy', status: 'succeeded', processTypes: { web: 'node server.js' } },
+  });
+  releaseId = release.id;
+  const node = await db.node.create({ data: { name: 'n1', address: '10.0.0.1', credentialHash: 'cli-ops-n1', memoryMb: 4096, cpus: 2, lastHeartbeatAt: new Date() } });
+  const started = new Date(Date.now() - 2 * 3600_000 - 5 * 60_000);
+  await db.instance.createMany({
+    data: [
+      { appId, releaseId, type: 'web', name: 'web.1', nodeId: node.id, state: 'running', healthy: true, startedAt: started },
+      { appId, releaseId, type: 'web', name: 'web.2', nodeId: node.id, state: 'crashed', restarts: 3, startedAt: started },
+    ],
+  });
+});
+after(async () => {
+  await api?.deps.redis.del(recentLogsKey(appId));
+  await api?.stop();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+test('ps groups instances by type under the formation; crashed ones stand out', async () => {
+  const out = await ok(['ps', '-a', 'ops']);
+  assert.match(out, /=== ops Formation\nType +Quantity +Size\n.*\nweb +1 +standard\n/);
+  assert.match(out, /^=== web \(standard\): 2\nweb\.1: up 2h 5m \(v7\) node n1 healthy restarts 0\nweb\.2: CRASHED \(v7\) node n1 restarts 3$/m);
+  const json = JSON.parse(await ok(['ps', '-a', 'ops', '--json']));
+  assert.deepEqual(json.instances.map((i: { name: string; state: string }) => [i.name, i.state]), [['web.1', 'running'], ['web.2', 'crashed']]);
+  assert.equal(json.formation[0].type, 'web');
+});
+
+test('ps:stop and ps:restart hand instances to the scheduler; unknown ones are clear errors', async () => {
+  assert.equal(await ok(['ps:stop', 'web.2', '-a', 'ops']), 'Stopping web.2 of ops\n');
+  assert.match(failed(await slipway(['ps:stop', 'web.9', '-a', 'ops']), 1), /^Error: .*web\.9.*not found/i);
+  assert.equal(await ok(['ps:restart', 'web', '-a', 'ops']), 'Restarting 1 web instance of ops: fresh ones replace them\n');
+  assert.match(failed(await slipway(['ps:restart', 'Bad Type', '-a', 'ops']), 1), /^Error: .*type/i);
+  const states = JSON.parse(await ok(['ps', '-a', 'ops', '--json'])).instances.map((i: { state: string }) => i.state);
+  assert.deepEqual(states, ['draining', 'draining']);
+  assert.match(await ok(['ps', '-a', 'ops']), /^web\.1: draining \(v7\) node n1 restarts 0$/m);
+});
+
+test('logs prints recent lines in Heroku format, filtered by type and dyno', async () => {
+  await api.deps.redis.rpush(
+    recentLogsKey(appId),
+    logLine('web.1', 'GET / 200', '2026-11-25T21:00:00.000Z'),
+    logLine('worker.1', 'job done', '2026-11-25T21:00:01.000Z'),
+    logLine('web.2', 'GET /cart 200', '2026-11-25T21:00:02.000Z'),
+  );
+  assert.equal(await ok(['logs', '-a', 'ops']), [
+    '2026-11-25T21:00:00.000Z app[web.1]: GET / 200',
+    '2026-11-25T21:00:01.000Z app[worker.1]: job done',
+    '2026-11-25T21:00:02.000Z app[web.2]: GET /cart 200',
+    '',
+  ].join('\n'));
+  assert.equal(await ok(['logs', '-a', 'ops', '-n', '1']), '2026-11-25T21:00:02.000Z app[web.2]: GET /cart 200\n');
+  assert.doesNotMatch(await ok(['logs', '-a', 'ops', '--type', 'web']), /job done/);
+  assert.equal(await ok(['logs', '-a', 'ops', '-d', 'web.1']), '2026-11-25T21:00:00.000Z app[web.1]: GET / 200\n');
+  assert.equal(JSON.parse((await ok(['logs', '-a', 'ops', '-n', '1', '--json'])).trim()).dyno, 'web.2');
+  assert.match(failed(await slipway(['logs', '-a', 'ops', '-n', 'lots']), 2), /--num must be a whole number/);
+});
+
+test('logs -t streams lines published after it started until it is stopped', async () => {
+  const child = spawn(process.execPath, [BIN, 'logs', '-t', '-n', '0', '-a', 'ops'], { cwd: home, env });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    // Publish until the tail has subscribed and shows the line (it cannot know when the CLI connected).
+    for (let i = 0; i < 100 && !out.includes('live line'); i++) {
+      await api.deps.redis.publish(logsChannel(appId), logLine('web.1', 'live line', '2026-11-25T21:05:00.000Z'));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(out, /^2026-11-25T21:05:00\.000Z app\[web\.1\]: live line$/m);
+  } finally {
+    child.kill();
+    await exited;
+  }
+});
+
+test('nodes lists capacity and instances; nodes:drain marks a node draining; nodes:remove wants --confirm', async () => {
+  const out = await ok(['nodes']);
+  assert.match(out, /^Name +Address +Status +Memory +Instances +Last heartbeat$/m);
+  assert.match(out, /^n1 +10\.0\.0\.1 +ready +\d+\/4096 MB +2 +\d+s ago$/m);
+  assert.equal(JSON.parse(await ok(['nodes', '--json']))[0].name, 'n1');
+  assert.equal(await ok(['nodes:drain', 'n1']), 'Draining n1: its instances move to other nodes\n');
+  assert.match(await ok(['nodes']), /^n1 +10\.0\.0\.1 +draining /m);
+  assert.match(failed(await slipway(['nodes:drain', 'nope']), 1), /not found/i);
+  assert.match(failed(await slipway(['nodes:remove', 'n1']), 1), /--confirm n1/);
+});
+
+test('run on an app with no ready node is a clear error with exit 1', async () => {
+  await api.deps.db.node.updateMany({ data: { status: 'down' } });
+  const res = await slipway(['run', '-a', 'ops', '--', 'echo', 'hi']);
+  const err = failed(res, 1);
+  assert.match(err, /^Running `echo hi` on ops\.\.\. failed\nError: No node has room/);
+  assert.match(failed(await slipway(['run', '-a', 'ops', '--size', 'huge', '--', 'ls']), 2), /--size/);
+});
