@@ -54,7 +54,9 @@ const logLine = (dyno: string, line: string, ts = new Date().toISOString()) =>
   JSON.stringify({ ts, dyno, type: dyno.split('.')[0], instanceId: dyno, stream: 'stdout', line });
 
 before(async () => {
-  api = await startApi();
+  // No add-on servers: a provision job fails at its first attempt, as on a platform without them.
+  api = await startApi({ ADDONS_JOB_ATTEMPTS: '1' });
+  api.deps.broker.startWorker();
   home = await mkdtemp(join(tmpdir(), 'slipway-cli-ops-'));
   const token = await tokenFor(api.url, api.admin.email, api.admin.password);
   env = { PATH: process.env.PATH, HOME: home, SLIPWAY_CONFIG_DIR: join(home, 'config'), SLIPWAY_API_URL: api.url, SLIPWAY_API_TOKEN: token };
@@ -153,4 +155,53 @@ test('run on an app with no ready node is a clear error with exit 1', async () =
   const err = failed(res, 1);
   assert.match(err, /^Running `echo hi` on ops\.\.\. failed\nError: No node has room/);
   assert.match(failed(await slipway(['run', '-a', 'ops', '--size', 'huge', '--', 'ls']), 2), /--size/);
+});
+
+test('builds, builds:info and builds:output show Build rows; a failed build exits 1', async () => {
+  const db = api.deps.db;
+  const at = (m: number) => new Date(Date.UTC(2026, 10, 25, 21, m));
+  const good = await db.build.create({
+    data: { appId, status: 'succeeded', commitSha: 'a1b2c3d4e5f6', branch: 'main', image: 'ops:v7', buildpack: 'node', log: '-----> Node.js app detected\n-----> npm ci\n', createdAt: at(0), startedAt: at(0), finishedAt: at(1) },
+  });
+  await db.release.update({ where: { id: releaseId }, data: { buildId: good.id } });
+  const bad = await db.build.create({
+    data: { appId, status: 'failed', commitSha: 'ffff00001111', branch: 'main', failure: 'npm ci exited with code 1', log: '-----> npm ci\nnpm ERR! missing lockfile\n', createdAt: at(5), startedAt: at(5), finishedAt: at(6) },
+  });
+
+  const list = await ok(['builds', '-a', 'ops']);
+  assert.match(list, /=== ops Builds\nID +Status +Commit +Release +Created\n/);
+  assert.match(list, new RegExp(`^${bad.id} +failed +ffff000 \\(main\\) +2026-11-25 21:05Z$`, 'm'));
+  assert.match(list, new RegExp(`^${good.id} +succeeded +a1b2c3d \\(main\\) +v7 +2026-11-25 21:00Z$`, 'm'));
+  assert.deepEqual(JSON.parse(await ok(['builds', '-a', 'ops', '--json'])).map((b: { id: string }) => b.id), [bad.id, good.id]);
+
+  const info = await ok(['builds:info', good.id, '-a', 'ops']);
+  assert.match(info, new RegExp(`=== Build ${good.id}\nStatus: +succeeded\nCommit: +a1b2c3d4e5f6 \\(main\\)`));
+  assert.match(info, /^Release: +v7$/m);
+  assert.match(info, /=== Output\n-----> Node\.js app detected\n-----> npm ci\n$/);
+  assert.match(await ok(['builds:info', '-a', 'ops']), /Failure: +npm ci exited with code 1/, 'no id: the latest build');
+  assert.match(failed(await slipway(['builds:info', 'nope', '-a', 'ops']), 1), /not found/i);
+
+  const output = await slipway(['builds:output', good.id, '-a', 'ops']);
+  assert.equal(output.code, 0, output.stderr);
+  assert.equal(output.stdout, '-----> Node.js app detected\n-----> npm ci\n');
+  assert.equal(output.stderr, 'Build succeeded: release v7\n');
+  const failedOutput = await slipway(['builds:output', '-a', 'ops']);
+  assert.equal(failedOutput.stdout, '-----> npm ci\nnpm ERR! missing lockfile\n');
+  assert.equal(failed(failedOutput, 1), 'Error: The build failed: npm ci exited with code 1\n');
+
+  assert.match(failed(await slipway(['builds:cancel', '-a', 'ops']), 1), /already failed/);
+});
+
+test('addons: empty lists, and addons:create without add-on servers is a clear error', async () => {
+  assert.match(await ok(['addons', '-a', 'ops']), /^ops has no add-ons: add one with `slipway addons:create postgres -a ops`$/m);
+  assert.equal(await ok(['addons']), 'No add-ons yet\n');
+  assert.deepEqual(JSON.parse(await ok(['addons', '--json'])), []);
+  const res = await slipway(['addons:create', 'postgres', '-a', 'ops']);
+  assert.match(failed(res, 1), /^Creating postgres:shared on ops\.\.\. failed\nError: \S+ could not be provisioned: .*The postgres add-on server is not configured on this platform/);
+  assert.match(await ok(['addons', '-a', 'ops']), /^\S+ +postgres:shared +failed: .*not configured/m);
+  assert.match(failed(await slipway(['addons:create', 'mysql', '-a', 'ops']), 1), /Unknown add-on service 'mysql'/);
+  assert.match(failed(await slipway(['pg:psql', '-a', 'ops']), 1), /is failed; credentials exist only while it is available/);
+  assert.match(failed(await slipway(['redis:cli', '-a', 'ops']), 1), /^Error: ops has no redis add-on attached as REDIS: pass the add-on's name/);
+  assert.match(failed(await slipway(['addons:info', 'nope']), 1), /not found/i);
+  assert.match(failed(await slipway(['addons:destroy', 'nope']), 1), /--confirm nope/);
 });

@@ -115,3 +115,53 @@ export interface LogLine {
   stream: 'stdout' | 'stderr';
   line: string;
 }
+
+export interface Build {
+  id: string;
+  status: 'pending' | 'building' | 'succeeded' | 'failed' | 'cancelled';
+  commitSha: string;
+  branch: string;
+  buildpack: string | null;
+  image: string | null;
+  failure: string | null;
+  releaseVersion: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Only from GET /v1/apps/:app/builds/:id. */
+  log?: string;
+}
+
+/** The `event: end` record of a build's output stream. */
+export interface BuildOutcome {
+  status: Build['status'];
+  failure?: string | null;
+  releaseVersion?: number | null;
+}
+
+export interface Addon {
+  id: string;
+  name: string;
+  service: 'postgres' | 'redis';
+  plan: string;
+  state: 'provisioning' | 'available' | 'deprovisioning' | 'deprovisioned' | 'failed';
+  lastOperation: string | null;
+  failure: string | null;
+  ownerApp: string | null;
+  attachments: Array<{ app: string | null; alias: string; configVars: string[] }>;
+  createdAt: string;
+}
+
+export interface AddonCredentials {
+  url: string;
+  username: string;
+  secret: string;
+  /** More vars the app gets as `<ALIAS>_<KEY>`, e.g. KEY_PREFIX for Redis. */
+  extra: Record<string, string>;
+}
+
+export interface Backup {
+  id: string;
+  sizeBytes: number;
+  createdAt: string;
+}

@@ -44,3 +44,8 @@ export async function resolveApp(flag: string | undefined, cwd = process.cwd()):
   if (fromRemote) return fromRemote;
   throw usageError(`No app given: pass -a APP, or run this inside a repository with a "${DEFAULT_REMOTE}" git remote`);
 }
+
+/** `-a APP`, else the git remote's app, else none (for commands that then act across apps). */
+export async function optionalApp(flag: string | undefined, cwd = process.cwd()): Promise<string | null> {
+  return flag ?? (await appFromRemote(cwd, DEFAULT_REMOTE));
+}

@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
+import * as addons from './addons.ts';
 import * as apps from './apps.ts';
 import * as audit from './audit.ts';
 import * as auth from './auth.ts';
+import * as builds from './builds.ts';
 import * as config from './config.ts';
 import * as domains from './domains.ts';
 import * as git from './git.ts';
 import * as logs from './logs.ts';
 import * as nodes from './nodes.ts';
+import * as pg from './pg.ts';
 import * as ps from './ps.ts';
+import * as redis from './redis.ts';
 import * as releases from './releases.ts';
 import * as run from './run.ts';
 import * as teams from './teams.ts';
@@ -26,6 +30,10 @@ export const topics: Array<{ register: (program: Command) => void }> = [
   ps,
   run,
   logs,
+  builds,
+  addons,
+  pg,
+  redis,
   domains,
   git,
   nodes,

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import type { AddonCredentials, Backup } from '../api-types.ts';
+import { resolveAddon } from '../addon-resolve.ts';
+import { api } from '../client.ts';
+import { authedClient, resolveApp } from '../context.ts';
+import { SlipwayCliError } from '../errors.ts';
+import { runInteractive } from '../external-tool.ts';
+import { appOption, jsonOption, type AppOpts, type JsonOpts } from '../options.ts';
+import { formatDate, heading, print, printJson, table } from '../output.ts';
+import { psqlInvocation } from '../tool-args.ts';
+
+const ADDON_ARG = 'add-on name, or its alias on the app (default: DATABASE)';
+
+const size = (bytes: number): string =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+
+/** The Postgres add-on a pg:* command means: see resolveAddon. */
+async function postgresAddon(arg: string | undefined, opts: AppOpts) {
+  const client = await authedClient();
+  const { addon } = await resolveAddon(client, arg, () => resolveApp(opts.app), 'postgres');
+  return { client, addon };
+}
+
+export function register(program: Command): void {
+  program
+    .command('pg:psql [addon]')
+    .description("open psql on a Postgres add-on (needs psql: the postgresql-client package)")
+    .addOption(appOption())
+    .action(async (arg: string | undefined, opts: AppOpts) => {
+      const { client, addon } = await postgresAddon(arg, opts);
+      const { url } = await client.get<AddonCredentials>(api`/v1/addons/${addon.id}/credentials`);
+      process.stderr.write(`Connecting to ${addon.name}...\n`);
+      process.exitCode = await runInteractive(psqlInvocation(url), 'install the postgresql-client package');
+    });
+
+  program
+    .command('pg:backups [addon]')
+    .description(`list the backups of a Postgres add-on (${ADDON_ARG})`)
+    .addOption(appOption())
+    .addOption(jsonOption())
+    .action(async (arg: string | undefined, opts: AppOpts & JsonOpts) => {
+      const { client, addon } = await postgresAddon(arg, opts);
+      const backups = await client.get<Backup[]>(api`/v1/addons/${addon.id}/backups`);
+      if (opts.json) return printJson(backups);
+      print(heading(`${addon.name} Backups`));
+      if (!backups.length) return print('No backups yet: capture one with `slipway pg:backups:capture`');
+      print(table(backups, [
+        { header: 'ID', value: (b) => b.id },
+        { header: 'Size', value: (b) => size(b.sizeBytes) },
+        { header: 'Created', value: (b) => formatDate(b.createdAt) },
+      ]));
+    });
+
+  program
+    .command('pg:backups:capture [addon]')
+    .description(`capture a backup of a Postgres add-on now (${ADDON_ARG})`)
+    .addOption(appOption())
+    .action(async (arg: string | undefined, opts: AppOpts) => {
+      const { client, addon } = await postgresAddon(arg, opts);
+      process.stderr.write(`Capturing a backup of ${addon.name}...\n`);
+      const backup = await client.post<Backup>(api`/v1/addons/${addon.id}/backups`);
+      print(`Captured backup ${backup.id} of ${addon.name} (${size(backup.sizeBytes)})`);
+    });
+
+  program
+    .command('pg:backups:restore <backup> [addon]')
+    .description(`restore a backup over the current data of a Postgres add-on (${ADDON_ARG})`)
+    .addOption(appOption())
+    .option('--confirm <app>', 'the app name again, to confirm')
+    .action(async (backup: string, arg: string | undefined, opts: AppOpts & { confirm?: string }) => {
+      const app = await resolveApp(opts.app);
+      if (opts.confirm !== app) {
+        throw new SlipwayCliError(`This replaces the current data of ${app}'s database with backup ${backup}; to proceed, run again with --confirm ${app}`);
+      }
+      const { client, addon } = await postgresAddon(arg, { app });
+      process.stderr.write(`Restoring backup ${backup} to ${addon.name}...\n`);
+      await client.post(api`/v1/addons/${addon.id}/backups/${backup}/restore`);
+      print(`Restored backup ${backup} to ${addon.name}`);
+    });
+}
