@@ -7,8 +7,11 @@ ensure_node_deps
 ensure_postgres
 ensure_redis
 ensure_docker
+have chromium || apt_install chromium
 say "type-checking"
 npx tsc -p tsconfig.json
+say "building the dashboard (type-checks it too)"
+npm run --silent build -w @slipway/dashboard >/dev/null
 mapfile -t files < <(find apps packages test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
 [ $# -gt 0 ] && files=("$@")
 say "running ${#files[@]} test files"

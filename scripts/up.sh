@@ -21,7 +21,6 @@ if [ ! -f "$ENV_FILE" ]; then
     echo "SLIPWAY_SECRET_KEYS=$(openssl rand -base64 32)"
     echo "SLIPWAY_JOIN_TOKEN=$(openssl rand -hex 24)"
     echo "SLIPWAY_INTERNAL_SECRET=$(openssl rand -hex 32)"
-    echo "SLIPWAY_DATA_DIR=$SLIPWAY_HOME"
   } > "$ENV_FILE"
 fi
 set -a
@@ -37,6 +36,7 @@ export NODE_NAME="${NODE_NAME:-local}"
 export NODE_ADDRESS="${NODE_ADDRESS:-127.0.0.1}"
 export AGENT_STATE_DIR="${AGENT_STATE_DIR:-$SLIPWAY_HOME/agent}"
 export ROUTER_PORT="${ROUTER_PORT:-8080}"
+export SLIPWAY_REPOS_DIR="${SLIPWAY_REPOS_DIR:-$SLIPWAY_HOME/repos}"
 
 say "applying database migrations"
 npm run --silent db:migrate
@@ -45,6 +45,11 @@ if [ -x "$ROOT/scripts/addon-servers.sh" ]; then
   say "starting the add-on servers"
   "$ROOT/scripts/addon-servers.sh" >> "$SLIPWAY_HOME/logs/addon-servers.log" 2>&1 ||
     say "warning: the add-on servers did not start, so addons:create will fail; see $SLIPWAY_HOME/logs/addon-servers.log"
+  ADDONS_ENV="${ADDONS_STATE_DIR:-/var/lib/slipway/addons}/addons.env"
+  if [ -r "$ADDONS_ENV" ]; then set -a; source "$ADDONS_ENV"; set +a; fi
+  # Apps run in containers on this host's engine: they reach the add-on servers through its bridge.
+  : "${ADDONS_PUBLIC_HOST:=$(ip -4 -o addr show docker0 2>/dev/null | awk '{print $4}' | cut -d/ -f1)}"
+  export ADDONS_PUBLIC_HOST
 fi
 
 if is_root && [ -d /usr/local/bin ] && [ ! -e /usr/local/bin/slipway ]; then
@@ -64,13 +69,12 @@ for _ in $(seq 1 90); do
   curl -fsS "$API/healthz" >/dev/null 2>&1 && break
   sleep 1
 done
-curl -fsS "$API/healthz" >/dev/null 2>&1 || die "the API did not come up; see $SLIPWAY_HOME/logs/api.log"
-
 # The administrator's password is printed once, on the very first start, then scrubbed from the log.
 if grep -q 'password:' "$SLIPWAY_HOME/logs/supervisor.log" 2>/dev/null; then
-  grep -A0 -B1 'password:' "$SLIPWAY_HOME/logs/supervisor.log" | grep -E 'email:|password:'
+  grep -E 'email:|password:' "$SLIPWAY_HOME/logs/supervisor.log"
   sed -i '/password:/d' "$SLIPWAY_HOME/logs/supervisor.log"
 fi
+curl -fsS "$API/healthz" >/dev/null 2>&1 || die "the API did not come up; see $SLIPWAY_HOME/logs/api.log"
 cat <<EOM
 
 Slipway is up.

@@ -7,12 +7,15 @@ export const apiEnv = {
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
   SLIPWAY_DOMAIN: z.string().default('slipway.localhost'),
+  /** Public port of the edge routers, for app URLs. */
+  ROUTER_PORT: z.coerce.number().int().min(1).max(65535).default(80),
+  /** How long a `git push` waits for its release to roll out before returning. */
+  ROLLOUT_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   SLIPWAY_PUBLIC_URL: z.string().url().optional(),
   SLIPWAY_SECRET_KEYS: z.string().min(1, 'set SLIPWAY_SECRET_KEYS to one or more base64 32-byte keys (openssl rand -base64 32)'),
   SESSION_SECRET: z.string().min(16).optional(),
   SLIPWAY_ADMIN_EMAIL: z.string().email().default('admin@slipway.local'),
   SLIPWAY_ADMIN_PASSWORD: z.string().min(8).optional(),
-  SLIPWAY_DATA_DIR: z.string().default('/var/lib/slipway'),
   /** One bare git repository per app; the builder reads the same folder. */
   SLIPWAY_REPOS_DIR: z.string().default('/var/lib/slipway/repos'),
   /** Presented once by a new worker node's agent to register; unset = registration refused. */

@@ -14,6 +14,8 @@ import { releaseForAddonChange } from './services/addon-releases.ts';
 export function createDeps(config: ApiConfig, env: NodeJS.ProcessEnv = process.env, queuePrefix?: string): Deps {
   const log = createLogger('api', config.LOG_LEVEL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  // BullMQ workers block on Redis and require unlimited retries on their own connection.
+  const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const db = createDb(config.DATABASE_URL);
   const box = SecretBox.fromEnv(config.SLIPWAY_SECRET_KEYS);
   // The broker's change hook needs the finished deps (it creates releases), hence the forward reference.
@@ -23,10 +25,10 @@ export function createDeps(config: ApiConfig, env: NodeJS.ProcessEnv = process.e
     box,
     logger: log.child({ component: 'addons' }),
     config: loadAddonsConfig(env),
-    queue: { connection: redis, ...(queuePrefix ? { prefix: queuePrefix } : {}) },
+    queue: { connection: queueRedis, ...(queuePrefix ? { prefix: queuePrefix } : {}) },
     onChange: (change) => releaseForAddonChange(deps!, change),
   });
-  deps = { config, log, redis, db, box, buildQueue: createBuildQueue(redis, queuePrefix), broker };
+  deps = { config, log, redis, queueRedis, db, box, buildQueue: createBuildQueue(queueRedis, queuePrefix), broker };
   return deps;
 }
 
@@ -35,4 +37,5 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.buildQueue.close();
   await deps.db.$disconnect();
   deps.redis.disconnect();
+  deps.queueRedis.disconnect();
 }

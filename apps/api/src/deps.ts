@@ -11,6 +11,8 @@ export interface Deps {
   config: ApiConfig;
   db: Db;
   redis: Redis;
+  /** BullMQ's connection (no retry limit, as its blocking commands need). */
+  queueRedis: Redis;
   box: SecretBox;
   log: Logger;
   /** Where pushes become build jobs; the builder process consumes them. */

@@ -5,10 +5,16 @@ import type { Principal } from './auth/principal.ts';
 import { authenticateToken } from './auth/passport.ts';
 import { appFor } from './auth/access.ts';
 import { createGitRouter } from './git/router.ts';
+import { awaitRollout } from './services/rollout-wait.ts';
 
-/** `git push platform main`: the git smart-HTTP remote, authorized like the API, deploying through the build queue. */
+/** `git push platform main`: the git smart-HTTP remote, authorized like the API; a push waits for its build and rollout. */
 export function createGitRemote(deps: Deps): Router {
-  const build = createPushHandler({ db: deps.db, queue: deps.buildQueue, redis: deps.redis });
+  const build = createPushHandler({
+    db: deps.db,
+    queue: deps.buildQueue,
+    redis: deps.redis,
+    afterRelease: (app, version) => awaitRollout(deps, app, version),
+  });
   return createGitRouter<Principal>({
     reposDir: deps.config.SLIPWAY_REPOS_DIR,
     logger: deps.log.child({ component: 'git' }),

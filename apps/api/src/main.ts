@@ -9,19 +9,21 @@ await migrateDeploy(config.DATABASE_URL);
 const deps = createDeps(config);
 const { log } = deps;
 
+// Add-on provisioning runs here; a job interrupted by a restart is picked up again.
+const addonWorker = deps.broker.startWorker();
+await deps.broker.service.resumePending();
+
+// After the parts that can fail at start, so a failed start does not create an administrator nobody saw.
 const admin = await bootstrapAdmin(deps);
 if (admin) {
   // Printed once, on the first start only: the password is stored hashed.
   process.stdout.write(`\nSlipway administrator created\n  email:    ${admin.email}\n  password: ${admin.password}\n\n`);
 }
 
-// Add-on provisioning runs here; a job interrupted by a restart is picked up again.
-const addonWorker = deps.broker.startWorker();
-await deps.broker.service.resumePending();
-
 const server = createServer(deps).listen(config.PORT, config.HOST, () => {
   log.info({ port: config.PORT, host: config.HOST }, 'api listening');
 });
+
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

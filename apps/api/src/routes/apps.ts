@@ -14,12 +14,16 @@ export function appView(deps: Deps, app: App & { team?: { name: string } }): Rec
     id: app.id,
     name: app.name,
     team: app.team?.name,
-    webUrl: `http://${app.name}.${deps.config.SLIPWAY_DOMAIN}/`,
+    webUrl: appUrl(deps, app.name),
     gitUrl: `${publicUrl(deps)}/${app.name}.git`,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
   };
 }
+
+/** The app's default URL through the routers (their public port is omitted when it is 80). */
+export const appUrl = (deps: Deps, name: string): string =>
+  `http://${name}.${deps.config.SLIPWAY_DOMAIN}${deps.config.ROUTER_PORT === 80 ? '' : `:${deps.config.ROUTER_PORT}`}/`;
 
 export const publicUrl = (deps: Deps): string =>
   (deps.config.SLIPWAY_PUBLIC_URL ?? `http://${deps.config.HOST}:${deps.config.PORT}`).replace(/\/$/, '');

@@ -16,7 +16,13 @@ export interface PushToBuild {
  * The git router's `onPush`: queues a build of the pushed commit and yields its
  * output live; throws (failing the push) when the build fails or is cancelled.
  */
-export function createPushHandler(deps: { db: Db; queue: Queue<BuildJob>; redis: Redis }) {
+export function createPushHandler(deps: {
+  db: Db;
+  queue: Queue<BuildJob>;
+  redis: Redis;
+  /** What happens after a release exists (the API waits for its rollout); its lines reach the client too. */
+  afterRelease?: (app: string, version: number) => AsyncIterable<string>;
+}) {
   return async function* onPush(push: PushToBuild): AsyncGenerator<string> {
     const branch = push.ref.replace(/^refs\/heads\//, '');
     const { buildId } = await enqueueBuild(deps.db, deps.queue, { app: push.app, commitSha: push.newSha, branch, createdById: push.createdById });
@@ -24,6 +30,7 @@ export function createPushHandler(deps: { db: Db; queue: Queue<BuildJob>; redis:
     for await (const event of followBuildLog(deps.redis, buildId)) {
       if (event.type === 'line') yield event.line;
       else if (event.status !== 'succeeded') throw new SlipwayError('unprocessable', `build ${event.status}: ${event.failure}`);
+      else if (deps.afterRelease) yield* deps.afterRelease(push.app, event.releaseVersion);
     }
   };
 }
