@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
+import { logsChannel, recentLogsKey, runExitChannel } from '@slipway/scheduler/channels';
 import { client, startApi, tokenFor, type TestApi } from '../support/api-server.ts';
 
 // The CLI's process, log, node, build and add-on commands against the real API.
@@ -155,6 +155,33 @@ test('run on an app with no ready node is a clear error with exit 1', async () =
   const err = failed(res, 1);
   assert.match(err, /^Running `echo hi` on ops\.\.\. failed\nError: No node has room/);
   assert.match(failed(await slipway(['run', '-a', 'ops', '--size', 'huge', '--', 'ls']), 2), /--size/);
+});
+
+test('run streams the one-off output to stdout/stderr and exits with its exit code', async () => {
+  await api.deps.db.node.create({ data: { name: 'n2', address: '10.0.0.2', credentialHash: 'cli-ops-n2', memoryMb: 4096, cpus: 2, lastHeartbeatAt: new Date() } });
+  const child = spawn(process.execPath, [BIN, 'run', '-a', 'ops', '--size', 'basic', '--', 'sh', '-c', 'echo hi; exit 3'], { cwd: home, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  let running = true;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve)).finally(() => (running = false));
+  try {
+    // What the agent reports for the container: its lines on the app's log channel, then its exit.
+    while (running && !stderr.includes('up, run.')) await new Promise((r) => setTimeout(r, 50));
+    assert.match(stderr, /up, run\.\d+\n/);
+    const run = await api.deps.db.instance.findFirstOrThrow({ where: { appId, type: 'run' } });
+    assert.equal(run.command, "sh -c 'echo hi; exit 3'");
+    const line = (text: string, stream: string) => JSON.stringify({ ts: new Date().toISOString(), dyno: run.name, type: 'run', instanceId: run.id, stream, line: text });
+    await api.deps.redis.publish(logsChannel(appId), line('hi', 'stdout'));
+    await api.deps.redis.publish(logsChannel(appId), line('oops', 'stderr'));
+    await api.deps.redis.publish(runExitChannel(run.id), JSON.stringify({ exitCode: 3 }));
+    assert.equal(await exited, 3);
+    assert.equal(stdout, 'hi\n');
+    assert.equal(stderr, `Running \`sh -c 'echo hi; exit 3'\` on ops... up, ${run.name}\noops\n`);
+  } finally {
+    child.kill();
+  }
 });
 
 test('builds, builds:info and builds:output show Build rows; a failed build exits 1', async () => {

@@ -9,7 +9,7 @@ import { appOption, jsonOption, type AppOpts, type JsonOpts } from '../options.t
 import { formatDate, heading, print, printJson, table } from '../output.ts';
 import { psqlInvocation } from '../tool-args.ts';
 
-const ADDON_ARG = 'add-on name, or its alias on the app (default: DATABASE)';
+const ADDON_ARG = 'name or alias on the app; default: DATABASE';
 
 const size = (bytes: number): string =>
   bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
@@ -24,7 +24,7 @@ async function postgresAddon(arg: string | undefined, opts: AppOpts) {
 export function register(program: Command): void {
   program
     .command('pg:psql [addon]')
-    .description("open psql on a Postgres add-on (needs psql: the postgresql-client package)")
+    .description(`open psql on a Postgres add-on (${ADDON_ARG}); needs the postgresql-client package`)
     .addOption(appOption())
     .action(async (arg: string | undefined, opts: AppOpts) => {
       const { client, addon } = await postgresAddon(arg, opts);

@@ -10,7 +10,7 @@ import { redisCliInvocation } from '../tool-args.ts';
 export function register(program: Command): void {
   program
     .command('redis:cli [addon]')
-    .description('open redis-cli on a Redis add-on (add-on name, or its alias on the app; default: REDIS)')
+    .description('open redis-cli on a Redis add-on (name or alias on the app; default: REDIS); needs the redis-tools package')
     .addOption(appOption())
     .action(async (arg: string | undefined, opts: AppOpts) => {
       const client = await authedClient();
