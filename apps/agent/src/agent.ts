@@ -7,6 +7,7 @@ import { plan } from './converge.ts';
 import { Engine, hostPortOf } from './docker/engine.ts';
 import type { Managed } from './docker/labels.ts';
 import { runCheck } from './health.ts';
+import { ImageFetcher } from './images.ts';
 import type { Health } from './health.ts';
 import { LogShipper } from './logs.ts';
 import type { ContainerReport, InstanceSpec } from './protocol.ts';
@@ -22,6 +23,7 @@ export class Agent {
   private readonly cp: ControlPlane;
   private readonly engine: Engine;
   private readonly logs: LogShipper;
+  private readonly images: ImageFetcher;
   private readonly health = new Map<string, Health>();
   private readonly busy = new Set<string>();
   private readonly startErrors = new Map<string, { instanceId: string; generation: number; error: string }>();
@@ -33,6 +35,7 @@ export class Agent {
     this.cp = new ControlPlane(cfg.SLIPWAY_API_URL);
     this.engine = new Engine(cfg.DOCKER_SOCKET, cfg.NODE_ADDRESS);
     this.logs = new LogShipper(this.engine.docker, this.cp, log);
+    this.images = new ImageFetcher(this.engine.docker, this.cp, log);
   }
 
   async start(): Promise<void> {
@@ -108,6 +111,7 @@ export class Agent {
 
   private async startInstance(spec: InstanceSpec): Promise<void> {
     try {
+      await this.images.ensure(spec.image);
       const id = await this.engine.start(spec);
       this.log.info({ instance: spec.instanceId, dyno: spec.name, app: spec.appName, container: id.slice(0, 12) }, 'instance started');
     } catch (err) {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { z } from 'zod';
 import { registerResponse, heartbeatResponse } from './protocol.ts';
@@ -29,18 +30,29 @@ export class ControlPlane {
     await this.post('/v1/agent/logs', { lines }, null);
   }
 
+  /** A release image as a `docker save` tar stream (GET /v1/agent/images/:ref). */
+  async image(ref: string): Promise<Readable> {
+    const res = await request(new URL(`/v1/agent/images/${encodeURIComponent(ref)}`, this.baseUrl), {
+      headers: { authorization: `Bearer ${this.credential ?? ''}` }, headersTimeout: 30_000, bodyTimeout: 60_000,
+    });
+    if (res.statusCode !== 200) throw this.failure(`/v1/agent/images/${ref}`, res.statusCode, await res.body.text());
+    return res.body;
+  }
+
   private async post<S extends z.ZodType>(path: string, body: unknown, schema: S | null): Promise<z.infer<S>> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.credential) headers.authorization = `Bearer ${this.credential}`;
     const res = await request(new URL(path, this.baseUrl), { method: 'POST', headers, body: JSON.stringify(body), headersTimeout: 10_000, bodyTimeout: 10_000 });
     const text = await res.body.text();
-    if (res.statusCode >= 300) {
-      let message = text;
-      try {
-        message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
-      } catch { /* not JSON: keep the raw text */ }
-      throw new ControlPlaneError(res.statusCode, `${path}: ${res.statusCode} ${message}`);
-    }
+    if (res.statusCode >= 300) throw this.failure(path, res.statusCode, text);
     return (schema === null ? undefined : schema.parse(JSON.parse(text))) as z.infer<S>;
+  }
+
+  private failure(path: string, status: number, text: string): ControlPlaneError {
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+    } catch { /* not JSON: keep the raw text */ }
+    return new ControlPlaneError(status, `${path}: ${status} ${message}`);
   }
 }

@@ -12,6 +12,7 @@ import { joinTokenMatches, nodeOf, requireNode } from './auth.ts';
 import { applyReport } from './report.ts';
 import { assignmentsFor } from './assignments.ts';
 import { publishLogs } from './logs.ts';
+import { createImagesRouter } from './images.ts';
 
 export interface AgentRouterDeps {
   db: Db;
@@ -30,7 +31,7 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 
 /**
  * The control-plane side of the node agents, mounted at /v1/agent:
- * POST /register (join token → node credential), POST /heartbeat, POST /logs (node credential).
+ * POST /register (join token → node credential), POST /heartbeat, POST /logs, GET /images/:ref (node credential).
  */
 export function createAgentRouter(deps: AgentRouterDeps): Router {
   const { db, redis, box, log } = deps;
@@ -66,6 +67,8 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
     await publishLogs(db, redis, nodeOf(res).id, body.lines);
     res.status(204).end();
   });
+
+  router.use(createImagesRouter(db, log));
 
   // Agents get plain JSON errors even when mounted outside the API's own error handler.
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
