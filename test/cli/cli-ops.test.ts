@@ -54,9 +54,8 @@ const logLine = (dyno: string, line: string, ts = new Date().toISOString()) =>
   JSON.stringify({ ts, dyno, type: dyno.split('.')[0], instanceId: dyno, stream: 'stdout', line });
 
 before(async () => {
-  // No add-on servers: a provision job fails at its first attempt, as on a platform without them.
+  // No add-on servers, and one attempt per add-on job, so a provision fails at once.
   api = await startApi({ ADDONS_JOB_ATTEMPTS: '1' });
-  api.deps.broker.startWorker();
   home = await mkdtemp(join(tmpdir(), 'slipway-cli-ops-'));
   const token = await tokenFor(api.url, api.admin.email, api.admin.password);
   env = { PATH: process.env.PATH, HOME: home, SLIPWAY_CONFIG_DIR: join(home, 'config'), SLIPWAY_API_URL: api.url, SLIPWAY_API_TOKEN: token };
@@ -219,16 +218,30 @@ test('builds, builds:info and builds:output show Build rows; a failed build exit
   assert.match(failed(await slipway(['builds:cancel', '-a', 'ops']), 1), /already failed/);
 });
 
-test('addons: empty lists, and addons:create without add-on servers is a clear error', async () => {
+test('addons: empty lists; addons:create queues with --no-wait and reports a failed provision clearly', async () => {
   assert.match(await ok(['addons', '-a', 'ops']), /^ops has no add-ons: add one with `slipway addons:create postgres -a ops`$/m);
   assert.equal(await ok(['addons']), 'No add-ons yet\n');
-  assert.deepEqual(JSON.parse(await ok(['addons', '--json'])), []);
+
+  // No broker worker yet: the add-on stays provisioning, which --no-wait reports.
+  const queued = await slipway(['addons:create', 'redis', '-a', 'ops', '--as', 'CACHE', '--no-wait']);
+  assert.equal(queued.code, 0, queued.stderr);
+  assert.equal(queued.stderr, 'Creating redis:shared on ops... provisioning\n');
+  assert.match(queued.stdout, /^redis-\S+ is being provisioned: check it with `slipway addons:info redis-\S+`\n$/);
+
+  // Without add-on servers, a provision job fails at its first attempt; the waiting CLI says why.
+  api.deps.broker.startWorker();
   const res = await slipway(['addons:create', 'postgres', '-a', 'ops']);
   assert.match(failed(res, 1), /^Creating postgres:shared on ops\.\.\. failed\nError: \S+ could not be provisioned: .*The postgres add-on server is not configured on this platform/);
-  assert.match(await ok(['addons', '-a', 'ops']), /^\S+ +postgres:shared +failed: .*not configured/m);
-  assert.match(failed(await slipway(['addons:create', 'mysql', '-a', 'ops']), 1), /Unknown add-on service 'mysql'/);
+  const addon = JSON.parse(await ok(['addons', '-a', 'ops', '--json'])).find((a: { service: string }) => a.service === 'postgres');
+  assert.match(await ok(['addons', '-a', 'ops']), new RegExp(`^${addon.name} +postgres:shared +failed: .*not configured.* +ops as DATABASE$`, 'm'));
+  const info = await ok(['addons:info', addon.name]);
+  assert.match(info, new RegExp(`^=== ${addon.name}\nID: +${addon.id}\nPlan: +postgres:shared\nState: +failed\nFailure: .*not configured`));
+  assert.match(info, /^Attached to: +ops as DATABASE \(DATABASE_URL\)$/m);
   assert.match(failed(await slipway(['pg:psql', '-a', 'ops']), 1), /is failed; credentials exist only while it is available/);
-  assert.match(failed(await slipway(['redis:cli', '-a', 'ops']), 1), /^Error: ops has no redis add-on attached as REDIS: pass the add-on's name/);
-  assert.match(failed(await slipway(['addons:info', 'nope']), 1), /not found/i);
+  assert.match(await ok(['addons:detach', addon.name, '-a', 'ops']), new RegExp(`^Detached ${addon.name} from ops: removed DATABASE_URL \\(release v\\d+\\)\n$`));
+  assert.equal(await ok(['addons:detach', addon.name, '-a', 'ops']), `${addon.name} was not attached to ops\n`);
+  assert.match(failed(await slipway(['pg:psql', '-a', 'ops']), 1), /^Error: ops has no postgres add-on attached as DATABASE: pass the add-on's name/);
+
+  assert.match(failed(await slipway(['addons:create', 'mysql', '-a', 'ops']), 1), /Unknown add-on service 'mysql'/);
   assert.match(failed(await slipway(['addons:destroy', 'nope']), 1), /--confirm nope/);
 });

@@ -56,7 +56,8 @@ export function register(program: Command): void {
       const client = await authedClient();
       const created = await client.post<Addon>(api`/v1/apps/${app}/addons`, { plan, as: opts.as, name: opts.name });
       const prefix = `Creating ${planOf(created)} on ${app}... `;
-      if (!opts.wait) {
+      // The broker may already have finished (or failed) by the time the API answers.
+      if (!opts.wait && created.state === 'provisioning') {
         process.stderr.write(`${prefix}${created.state}\n`);
         return print(`${created.name} is being provisioned: check it with \`slipway addons:info ${created.name}\``);
       }
