@@ -26,7 +26,7 @@ try {
   await cp.db.release.create({ data: { appId: app.id, version: 1, image: TEST_IMAGE, processTypes: { web: 'node /app/server.js' }, config: cp.box.encryptJson({ VERSION: 'v1' }), description: 'v1' } });
   for (const [from, to] of [[0, 10], [10, 20]] as const) {
     const t0 = Date.now();
-    await scaleFormation(cp.db, cp.redis, app.id, { web: to });
+    await scaleFormation(cp.db, cp.redis, app.id, [{ type: 'web', quantity: to }]);
     await waitFor(`${to} healthy`, async () => (await cp.db.instance.count({ where: { appId: app.id, state: 'running', healthy: true } })) === to, 120_000, 100);
     console.log(`ps:scale web=${to} (from ${from}) → all healthy: ${Date.now() - t0} ms`);
   }

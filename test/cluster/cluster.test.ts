@@ -82,7 +82,7 @@ describe('three-node cluster', { timeout: 420_000 }, () => {
     web = await createApp('web-app');
     await release(web, 1, { VERSION: 'v1' });
     const t0 = Date.now();
-    await scaleFormation(cp.db, cp.redis, web, { web: 6 });
+    await scaleFormation(cp.db, cp.redis, web, [{ type: 'web', quantity: 6 }]);
     const rows = await waitFor('6 healthy instances', () => allHealthy(web, 6), 60_000);
     console.log(`# scale web=6 from zero to all healthy: ${Date.now() - t0} ms`);
     assert.deepEqual(perNode(rows), { n1: 2, n2: 2, n3: 2 });
@@ -92,8 +92,8 @@ describe('three-node cluster', { timeout: 420_000 }, () => {
   });
 
   test('bad scale input is refused and the formation is unchanged', async () => {
-    for (const bad of [{ web: -1 }, { web: 10_000 }, { web: 1.5 }, { worker: 1 }, { 'Bad Type': 1 }]) {
-      await assert.rejects(scaleFormation(cp.db, cp.redis, web, bad), (e: Error & { code?: string }) => ['validation_failed', 'bad_request'].includes(e.code ?? ''));
+    for (const bad of [-1, 10_000, 1.5].map((quantity) => [{ type: 'web', quantity }]).concat([[{ type: 'worker', quantity: 1 }], [{ type: 'Bad Type', quantity: 1 }]])) {
+      await assert.rejects(scaleFormation(cp.db, cp.redis, web, bad), (e: Error & { code?: string }) => ['validation_failed', 'unprocessable'].includes(e.code ?? ''));
     }
     assert.equal((await cp.db.formation.findFirstOrThrow({ where: { appId: web, type: 'web' } })).quantity, 6);
   });
@@ -187,7 +187,7 @@ describe('three-node cluster', { timeout: 420_000 }, () => {
     const leader = first!.isLeader ? first! : second;
     const standby = leader === first ? second : first!;
     await leader.stop();
-    await scaleFormation(cp.db, cp.redis, web, { web: 4 });
+    await scaleFormation(cp.db, cp.redis, web, [{ type: 'web', quantity: 4 }]);
     await waitFor('standby leads and scales down', async () => standby.isLeader && (await allHealthy(web, 4)), 20_000);
   });
 });

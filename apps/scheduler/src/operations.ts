@@ -11,20 +11,54 @@ import { nextNames } from './names.ts';
 /** Operations the API calls (ps:scale, ps:restart, ps:stop, run, nodes:drain). Each validates, writes desired state and notifies. */
 
 export const MAX_QUANTITY = 100;
-export const scaleChanges = z.record(processType, z.number().int().min(0).max(MAX_QUANTITY, `At most ${MAX_QUANTITY} instances per process type`));
+
+/** Memory and CPU per instance size (Heroku-like names). */
+export const SIZES = {
+  basic: { memoryMb: 256, cpuShares: 512 },
+  standard: { memoryMb: 512, cpuShares: 1024 },
+  performance: { memoryMb: 2048, cpuShares: 2048 },
+} as const;
+export type Size = keyof typeof SIZES;
+
+export const formationUpdates = z
+  .array(
+    z.strictObject({
+      type: processType,
+      quantity: z.number().int().min(0, 'Quantity cannot be negative').max(MAX_QUANTITY, `At most ${MAX_QUANTITY} instances per process type`).optional(),
+      size: z.enum(Object.keys(SIZES) as [Size, ...Size[]]).optional(),
+    }),
+  )
+  .min(1)
+  .max(20);
 
 const notify = (redis: Redis, appId: string) => redis.publish(DESIRED_CHANNEL, appId);
 
-/** `ps:scale web=3 worker=1`: only process types of the current release; all or nothing. */
+/** Types come from the formation and from the latest usable release's Procfile. */
+async function knownTypes(db: Db, appId: string): Promise<Set<string>> {
+  const [rows, release] = await Promise.all([
+    db.formation.findMany({ where: { appId }, select: { type: true } }),
+    db.release.findFirst({ where: { appId, status: { not: 'failed' } }, orderBy: { version: 'desc' }, select: { processTypes: true } }),
+  ]);
+  const fromRelease = Object.keys(z.record(z.string(), z.string()).catch({}).parse(release?.processTypes ?? {}));
+  return new Set([...rows.map((r) => r.type), ...fromRelease]);
+}
+
+/** `ps:scale web=3 worker=1:basic`: all or nothing, only known process types. */
 export async function scaleFormation(db: Db, redis: Redis, appId: string, changes: unknown): Promise<void> {
-  const parsed = scaleChanges.safeParse(changes);
+  const parsed = formationUpdates.safeParse(changes);
   if (!parsed.success) throw new SlipwayError('validation_failed', `Invalid scale: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const release = await db.release.findFirst({ where: { appId, status: { not: 'failed' } }, orderBy: { version: 'desc' }, select: { processTypes: true } });
-  const known = Object.keys(z.record(z.string(), z.string()).catch({}).parse(release?.processTypes ?? {}));
-  const unknown = Object.keys(parsed.data).filter((t) => !known.includes(t));
-  if (unknown.length > 0) throw badRequest(`Unknown process type ${unknown.join(', ')}: this app has ${known.join(', ') || 'none yet (push code first)'}`);
-  await db.$transaction(Object.entries(parsed.data).map(([type, quantity]) =>
-    db.formation.upsert({ where: { appId_type: { appId, type } }, create: { appId, type, quantity }, update: { quantity } })));
+  const known = await knownTypes(db, appId);
+  const unknown = parsed.data.filter((u) => !known.has(u.type)).map((u) => u.type);
+  if (unknown.length > 0) {
+    throw new SlipwayError('unprocessable', `Unknown process type ${unknown.join(', ')}; this app has: ${[...known].sort().join(', ') || 'none yet (push code first)'}`);
+  }
+  await db.$transaction(
+    parsed.data.map((u) => {
+      const size = u.size ? { size: u.size, ...SIZES[u.size] } : {};
+      const quantity = u.quantity === undefined ? {} : { quantity: u.quantity };
+      return db.formation.upsert({ where: { appId_type: { appId, type: u.type } }, create: { appId, type: u.type, quantity: 0, ...quantity, ...size }, update: { ...quantity, ...size } });
+    }),
+  );
   await notify(redis, appId);
 }
 

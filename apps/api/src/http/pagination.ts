@@ -21,3 +21,15 @@ export function pageOf<T>(items: T[], page: Page, total: number): { items: T[]; 
   const next = page.skip + items.length;
   return { items, nextCursor: next < total ? String(next) : null };
 }
+
+/** One page of a list endpoint: the page's rows and the total, fetched together, mapped for the client. */
+export async function paginate<T, R>(
+  query: unknown,
+  rows: (page: Page) => Promise<T[]>,
+  count: () => Promise<number>,
+  view: (row: T) => R,
+): Promise<{ items: R[]; nextCursor: string | null }> {
+  const page = readPage(query);
+  const [found, total] = await Promise.all([rows(page), count()]);
+  return pageOf(found.map(view), page, total);
+}

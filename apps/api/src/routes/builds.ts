@@ -4,7 +4,7 @@ import type { App, Build } from '@slipway/db';
 import { cancelBuild, followBuildLog } from '@slipway/builder';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
-import { pageOf, readPage } from '../http/pagination.ts';
+import { paginate } from '../http/pagination.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { openStream } from '../http/stream.ts';
@@ -48,13 +48,13 @@ export const buildRoutes = [
     summary: 'Builds, newest first',
     handler: async ({ deps, principal, params, req }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
-      const page = readPage(req.query);
       const where = { appId: app.id };
-      const [rows, total] = await Promise.all([
-        deps.db.build.findMany({ where, orderBy: { createdAt: 'desc' }, include: { releases: { select: { version: true }, orderBy: { version: 'asc' }, take: 1 } }, ...page }),
-        deps.db.build.count({ where }),
-      ]);
-      return pageOf(rows.map(buildView), page, total);
+      return paginate(
+        req.query,
+        (page) => deps.db.build.findMany({ where, orderBy: { createdAt: 'desc' }, include: { releases: { select: { version: true }, orderBy: { version: 'asc' }, take: 1 } }, ...page }),
+        () => deps.db.build.count({ where }),
+        buildView,
+      );
     },
   }),
   route({

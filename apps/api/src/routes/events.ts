@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { route } from '../http/route.ts';
-import { pageOf, readPage } from '../http/pagination.ts';
+import { paginate } from '../http/pagination.ts';
 import { appFor } from '../auth/access.ts';
 
 export const eventRoutes = [
@@ -11,19 +11,15 @@ export const eventRoutes = [
     summary: "Audit events of the caller's teams (or one app with ?app=), newest first",
     query: z.object({ app: z.string().optional(), limit: z.string().optional(), cursor: z.string().optional() }),
     handler: async ({ deps, principal, query, req }) => {
-      const page = readPage(req.query);
       const teamIds = (await deps.db.membership.findMany({ where: { userId: principal.user.id } })).map((m) => m.teamId);
       const where = query.app
         ? { appId: (await appFor(deps, principal, query.app, 'read')).id }
         : { OR: [{ teamId: { in: teamIds } }, { actorId: principal.user.id }] };
-      const [rows, total] = await Promise.all([
-        deps.db.event.findMany({ where, orderBy: { createdAt: 'desc' }, ...page }),
-        deps.db.event.count({ where }),
-      ]);
-      return pageOf(
-        rows.map((e) => ({ id: e.id, action: e.action, actor: e.actor, target: e.target, data: e.data, sourceIp: e.sourceIp, createdAt: e.createdAt })),
-        page,
-        total,
+      return paginate(
+        req.query,
+        (page) => deps.db.event.findMany({ where, orderBy: { createdAt: 'desc' }, ...page }),
+        () => deps.db.event.count({ where }),
+        (e) => ({ id: e.id, action: e.action, actor: e.actor, target: e.target, data: e.data, sourceIp: e.sourceIp, createdAt: e.createdAt }),
       );
     },
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SlipwayError, notFound } from '@slipway/core';
 import { route } from '../http/route.ts';
-import { pageOf, readPage } from '../http/pagination.ts';
+import { paginate } from '../http/pagination.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { createRelease, inReleaseTx, notifyDesired, releaseView } from '../services/releases.ts';
@@ -16,13 +16,8 @@ export const releaseRoutes = [
     summary: 'Releases, newest first',
     handler: async ({ deps, principal, params, req }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
-      const page = readPage(req.query);
       const where = { appId: app.id };
-      const [rows, total] = await Promise.all([
-        deps.db.release.findMany({ where, orderBy: { version: 'desc' }, ...page }),
-        deps.db.release.count({ where }),
-      ]);
-      return pageOf(rows.map(releaseView), page, total);
+      return paginate(req.query, (page) => deps.db.release.findMany({ where, orderBy: { version: 'desc' }, ...page }), () => deps.db.release.count({ where }), releaseView);
     },
   }),
   route({

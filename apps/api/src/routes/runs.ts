@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logsChannel, runExitChannel, type AppLogLine } from '@slipway/scheduler/channels';
-import { startOneOff } from '@slipway/scheduler/operations';
+import { SIZES, startOneOff } from '@slipway/scheduler/operations';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
@@ -12,11 +12,11 @@ export const runRoutes = [
     path: '/v1/apps/:app/runs',
     tag: 'processes',
     summary: "Run a one-off command in a container with the current release's env; streams NDJSON {line} records, then {exitCode}",
-    body: z.strictObject({ command: z.string().min(1).max(8192), size: z.enum(['basic', 'standard', 'performance']).default('standard') }),
+    body: z.strictObject({ command: z.string().min(1).max(8192), size: z.enum(Object.keys(SIZES) as [keyof typeof SIZES]).default('standard') }),
     stream: 'application/x-ndjson',
     handler: async ({ deps, principal, params, body, req, res }) => {
       const app = await appFor(deps, principal, params.app!, 'operate');
-      const memoryMb = { basic: 256, standard: 512, performance: 2048 }[body.size];
+      const { memoryMb } = SIZES[body.size];
       const sub = deps.redis.duplicate();
       let name = '';
       const buffered: AppLogLine[] = [];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SlipwayError, notFound, teamName } from '@slipway/core';
 import { route } from '../http/route.ts';
-import { pageOf, readPage } from '../http/pagination.ts';
+import { paginate } from '../http/pagination.ts';
 import { teamFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 
@@ -14,13 +14,13 @@ export const teamRoutes = [
     tag: 'teams',
     summary: 'List the teams the caller belongs to, with their role',
     handler: async ({ deps, principal, req }) => {
-      const page = readPage(req.query);
       const where = { userId: principal.user.id };
-      const [rows, total] = await Promise.all([
-        deps.db.membership.findMany({ where, include: { team: true }, orderBy: { createdAt: 'asc' }, ...page }),
-        deps.db.membership.count({ where }),
-      ]);
-      return pageOf(rows.map((m) => ({ id: m.team.id, name: m.team.name, role: m.role })), page, total);
+      return paginate(
+        req.query,
+        (page) => deps.db.membership.findMany({ where, include: { team: true }, orderBy: { createdAt: 'asc' }, ...page }),
+        () => deps.db.membership.count({ where }),
+        (m) => ({ id: m.team.id, name: m.team.name, role: m.role }),
+      );
     },
   }),
   route({
@@ -46,13 +46,13 @@ export const teamRoutes = [
     summary: 'List members of a team',
     handler: async ({ deps, principal, params, req }) => {
       const team = await teamFor(deps, principal, params.team!, 'read');
-      const page = readPage(req.query);
       const where = { teamId: team.id };
-      const [rows, total] = await Promise.all([
-        deps.db.membership.findMany({ where, include: { user: true }, orderBy: { createdAt: 'asc' }, ...page }),
-        deps.db.membership.count({ where }),
-      ]);
-      return pageOf(rows.map((m) => ({ email: m.user.email, role: m.role })), page, total);
+      return paginate(
+        req.query,
+        (page) => deps.db.membership.findMany({ where, include: { user: true }, orderBy: { createdAt: 'asc' }, ...page }),
+        () => deps.db.membership.count({ where }),
+        (m) => ({ email: m.user.email, role: m.role }),
+      );
     },
   }),
   route({

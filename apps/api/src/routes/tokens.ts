@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notFound } from '@slipway/core';
 import type { ApiToken } from '@slipway/db';
 import { route } from '../http/route.ts';
-import { pageOf, readPage } from '../http/pagination.ts';
+import { paginate } from '../http/pagination.ts';
 import { audit } from '../services/audit.ts';
 import { issueToken } from './session.ts';
 
@@ -23,13 +23,8 @@ export const tokenRoutes = [
     tag: 'tokens',
     summary: "List the caller's API tokens (never the tokens themselves)",
     handler: async ({ deps, principal, req }) => {
-      const page = readPage(req.query);
       const where = { userId: principal.user.id };
-      const [rows, total] = await Promise.all([
-        deps.db.apiToken.findMany({ where, orderBy: { createdAt: 'asc' }, ...page }),
-        deps.db.apiToken.count({ where }),
-      ]);
-      return pageOf(rows.map(tokenView), page, total);
+      return paginate(req.query, (page) => deps.db.apiToken.findMany({ where, orderBy: { createdAt: 'asc' }, ...page }), () => deps.db.apiToken.count({ where }), tokenView);
     },
   }),
   route({

@@ -1,6 +1,6 @@
 import type { ProcessSize } from '../../../api/types.ts';
 
-/** Mirrors the API's sizes (apps/api/src/routes/formation.ts). */
+/** Mirrors the API's sizes (SIZES in apps/scheduler/src/operations.ts). */
 export const SIZES: { value: ProcessSize; label: string }[] = [
   { value: 'basic', label: 'Basic · 256 MB' },
   { value: 'standard', label: 'Standard · 512 MB' },
