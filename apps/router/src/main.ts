@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@slipway/core';
 import { createAdminServer } from './admin/server.ts';
+import { publishStats } from './admin/publisher.ts';
 import { answerMetricsRequests, clusterMetricsSource } from './cluster-metrics.ts';
 import { loadRouterConfig } from './config.ts';
 import { startRouter } from './router.ts';
@@ -26,7 +27,9 @@ if (cluster.isPrimary) {
     setTimeout(fork, 500).unref();
   });
 
-  const admin = createAdminServer(clusterMetricsSource());
+  const metricsSource = clusterMetricsSource();
+  const admin = createAdminServer(metricsSource);
+  const stopPublishing = publishStats(config, metricsSource, log);
   admin.listen(config.ROUTER_ADMIN_PORT, config.ROUTER_ADMIN_HOST, () =>
     log.info({ admin: `${config.ROUTER_ADMIN_HOST}:${config.ROUTER_ADMIN_PORT}`, workers: config.ROUTER_WORKERS }, 'router started'),
   );
@@ -36,6 +39,7 @@ if (cluster.isPrimary) {
     stopping = true;
     log.info('stopping: draining workers');
     admin.close();
+    stopPublishing();
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5_000);
     force.unref();

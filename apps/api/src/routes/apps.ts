@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { SlipwayError, appName, notFound } from '@slipway/core';
-import type { App } from '@slipway/db';
+import { SlipwayError, appName, notFound, processType } from '@slipway/core';
+import { Prisma, type App } from '@slipway/db';
+import { healthcheckSpec } from '@slipway/agent/protocol';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/principal.ts';
 import { route } from '../http/route.ts';
@@ -16,6 +17,8 @@ export function appView(deps: Deps, app: App & { team?: { name: string } }): Rec
     team: app.team?.name,
     webUrl: appUrl(deps, app.name),
     gitUrl: `${publicUrl(deps)}/${app.name}.git`,
+    healthcheck: app.healthcheck,
+    sessionAffinity: app.sessionAffinity,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
   };
@@ -34,12 +37,32 @@ async function defaultTeam(deps: Deps, principal: Principal): Promise<string> {
   return m.teamId;
 }
 
+/** app.json `healthchecks`: process type → checks (the agents use the first). */
+const healthchecks = z.record(processType, z.array(z.strictObject(healthcheckSpec.shape)).min(1).max(5));
+
+/** Current release, processes wanted and instances by state for a page of apps: four queries, whatever the page size. */
+async function listStatus(deps: Deps, appIds: string[]) {
+  const where = { appId: { in: appIds } };
+  const [latest, instances, formation] = await Promise.all([
+    deps.db.release.groupBy({ by: ['appId'], where: { ...where, status: 'succeeded' }, _max: { version: true } }),
+    deps.db.instance.groupBy({ by: ['appId', 'state'], where: { ...where, state: { not: 'stopped' } }, _count: true }),
+    deps.db.formation.groupBy({ by: ['appId'], where, _sum: { quantity: true } }),
+  ]);
+  const wanted = latest.flatMap((l) => (l._max.version === null ? [] : [{ appId: l.appId, version: l._max.version }]));
+  const releases = wanted.length ? await deps.db.release.findMany({ where: { OR: wanted }, select: { appId: true, version: true, description: true, createdAt: true } }) : [];
+  return (appId: string) => ({
+    currentRelease: releases.filter((r) => r.appId === appId).map(({ appId: _, ...r }) => r)[0] ?? null,
+    processes: formation.find((f) => f.appId === appId)?._sum.quantity ?? 0,
+    instances: Object.fromEntries(instances.filter((i) => i.appId === appId).map((i) => [i.state, i._count])),
+  });
+}
+
 export const appRoutes = [
   route({
     method: 'get',
     path: '/v1/apps',
     tag: 'apps',
-    summary: "List apps of every team the caller belongs to",
+    summary: 'List apps of every team the caller belongs to, each with its current release, processes wanted and instances by state',
     handler: async ({ deps, principal, req }) => {
       const page = readPage(req.query);
       const where = { team: { memberships: { some: { userId: principal.user.id } } } };
@@ -47,7 +70,8 @@ export const appRoutes = [
         deps.db.app.findMany({ where, include: { team: true }, orderBy: { name: 'asc' }, ...page }),
         deps.db.app.count({ where }),
       ]);
-      return pageOf(apps.map((a) => appView(deps, a)), page, total);
+      const statusOf = await listStatus(deps, apps.map((a) => a.id));
+      return pageOf(apps.map((a) => ({ ...appView(deps, a), ...statusOf(a.id) })), page, total);
     },
   }),
   route({
@@ -95,18 +119,30 @@ export const appRoutes = [
     method: 'patch',
     path: '/v1/apps/:app',
     tag: 'apps',
-    summary: 'Rename an app (its default hostname and git URL change with it)',
+    summary: 'Rename an app (owners; its hostname and git URL change with it), set its health checks (null: the defaults) or session affinity',
     status: 200,
-    body: z.strictObject({ name: appName }),
+    body: z
+      .strictObject({ name: appName.optional(), healthcheck: healthchecks.nullable().optional(), sessionAffinity: z.boolean().optional() })
+      .refine((b) => Object.keys(b).length > 0, 'Give at least one of name, healthcheck, sessionAffinity'),
     handler: async ({ deps, principal, params, body, req }) => {
-      const app = await appFor(deps, principal, params.app!, 'manage');
-      if (body.name !== app.name && (await deps.db.app.findUnique({ where: { name: body.name } }))) {
+      const app = await appFor(deps, principal, params.app!, body.name !== undefined ? 'manage' : 'operate');
+      if (body.name !== undefined && body.name !== app.name && (await deps.db.app.findUnique({ where: { name: body.name } }))) {
         throw new SlipwayError('conflict', `Name "${body.name}" is already taken`);
       }
-      const renamed = await deps.db.app.update({ where: { id: app.id }, data: { name: body.name }, include: { team: true } });
-      await audit(deps, req, principal, { action: 'app.rename', teamId: app.teamId, appId: app.id, target: body.name, data: { from: app.name } });
+      const healthcheck = body.healthcheck === null ? Prisma.DbNull : body.healthcheck;
+      const updated = await deps.db.app.update({
+        where: { id: app.id },
+        data: { name: body.name, healthcheck, sessionAffinity: body.sessionAffinity },
+        include: { team: true },
+      });
+      if (body.name !== undefined) await audit(deps, req, principal, { action: 'app.rename', teamId: app.teamId, appId: app.id, target: body.name, data: { from: app.name } });
+      if (body.healthcheck !== undefined || body.sessionAffinity !== undefined) {
+        const data = { ...(body.healthcheck !== undefined ? { healthcheck: body.healthcheck } : {}), ...(body.sessionAffinity !== undefined ? { sessionAffinity: body.sessionAffinity } : {}) };
+        await audit(deps, req, principal, { action: 'app.settings', teamId: app.teamId, appId: app.id, target: updated.name, data });
+      }
+      // The scheduler republishes routes (affinity) and new instances take the new checks.
       await notifyDesired(deps, app.id);
-      return appView(deps, renamed);
+      return appView(deps, updated);
     },
   }),
   route({

@@ -16,6 +16,8 @@ import { runRoutes } from './runs.ts';
 import { nodeRoutes } from './nodes.ts';
 import { buildRoutes } from './builds.ts';
 import { addonRoutes } from './addons.ts';
+import { metricRoutes } from './metrics.ts';
+import { eventStreamRoutes } from './events-stream.ts';
 
 /** Every JSON endpoint of /v1; the OpenAPI document is generated from this list. */
 export const allRoutes: RouteDef[] = [
@@ -31,6 +33,8 @@ export const allRoutes: RouteDef[] = [
   ...eventRoutes,
   ...buildRoutes,
   ...addonRoutes,
+  ...metricRoutes,
+  ...eventStreamRoutes,
   ...instanceRoutes,
   ...logRoutes,
   ...runRoutes,

@@ -7,6 +7,8 @@ export interface AppStats {
   errors: Record<string, number>;
   responseBytes: number;
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+  /** Cumulative latency histogram in seconds (`le` upper bounds), for quantiles over any interval. */
+  latencyBuckets: { le: number; count: number }[];
   backends: { up: number; total: number };
   websockets: number;
 }
@@ -18,7 +20,7 @@ export function appStats(metrics: readonly Metric[]): Record<string, AppStats> {
   const app = (name: string | number | undefined): AppStats =>
     (out[String(name)] ??= {
       requests: 0, byStatusClass: {}, errors: {}, responseBytes: 0,
-      latencyMs: { p50: null, p95: null, p99: null }, backends: { up: 0, total: 0 }, websockets: 0,
+      latencyMs: { p50: null, p95: null, p99: null }, latencyBuckets: [], backends: { up: 0, total: 0 }, websockets: 0,
     });
   const buckets = new Map<string, { le: number; count: number }[]>();
   for (const m of metrics) {
@@ -59,6 +61,7 @@ export function appStats(metrics: readonly Metric[]): Record<string, AppStats> {
     list.sort((a, b) => a.le - b.le);
     const s = app(name);
     s.latencyMs = { p50: quantile(list, 0.5), p95: quantile(list, 0.95), p99: quantile(list, 0.99) };
+    s.latencyBuckets = list;
   }
   return out;
 }
