@@ -15,7 +15,7 @@ import { startGitServer } from './git-helpers.ts';
  * A real slice of the platform for builder tests: its own database, a BullMQ
  * prefix on the real Redis, the real Docker engine, the git router on 127.0.0.1.
  */
-export async function startPlatform(concurrency = 2) {
+export async function startPlatform(concurrency = 2, opts: { timeoutMs?: number } = {}) {
   const id = randomBytes(4).toString('hex');
   const dbName = `slipway_t_${id}`;
   const dbUrl = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
@@ -26,9 +26,10 @@ export async function startPlatform(concurrency = 2) {
   const reposDir = await mkdtemp(join(tmpdir(), 'slipway-repos-'));
   const prefix = `bull-t-${id}`;
   const queue = createBuildQueue(redis, prefix);
-  const box = new SecretBox([randomBytes(32).toString('base64')]);
+  const secretKey = randomBytes(32).toString('base64');
+  const box = new SecretBox([secretKey]);
   const worker = startBuildWorker(
-    { db, redis, docker, box, reposDir, timeoutMs: 120_000, maxRepoBytes: 50 * 1024 * 1024, npmRegistry: 'https://registry.npmjs.org/' },
+    { db, redis, docker, box, reposDir, timeoutMs: opts.timeoutMs ?? 120_000, maxRepoBytes: 50 * 1024 * 1024, npmRegistry: 'https://registry.npmjs.org/' },
     queue,
     redis,
     concurrency,
@@ -45,6 +46,8 @@ export async function startPlatform(concurrency = 2) {
   const containers: string[] = [];
   return {
     db, docker, queue, redis, reposDir, git, box,
+    /** What a builder started as its own process needs to join this platform. */
+    env: { DATABASE_URL: dbUrl, REDIS_URL: 'redis://127.0.0.1:6379', SLIPWAY_SECRET_KEYS: secretKey, SLIPWAY_REPOS_DIR: reposDir },
     /** App names are unique per run so images never collide with other runs. */
     createApp: async (base: string) => (await db.app.create({ data: { name: `${base}-${id}`, teamId: team.id } })).name,
     /** Runs an image on 127.0.0.1:<random port> → its $PORT, returns the URL. */

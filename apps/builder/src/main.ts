@@ -18,12 +18,13 @@ const db = createDb(env.DATABASE_URL);
 const npmRegistry = (await promisify(execFile)('npm', ['config', 'get', 'registry'])).stdout.trim();
 
 await ensureStackImage(docker, (line) => logger.info(line));
-const queue = createBuildQueue(connection);
+const queue = createBuildQueue(connection, env.BUILD_QUEUE_PREFIX);
 const worker = startBuildWorker(
   { db, redis: connection, docker, box: SecretBox.fromEnv(env.SLIPWAY_SECRET_KEYS), reposDir: env.SLIPWAY_REPOS_DIR, timeoutMs: env.BUILD_TIMEOUT_SECONDS * 1000, maxRepoBytes: env.MAX_REPO_MB * 1024 * 1024, npmRegistry },
   queue,
   connection,
   env.BUILD_CONCURRENCY,
+  env.BUILD_QUEUE_PREFIX,
 );
 worker.on('failed', (job, err) => logger.error({ err, buildId: job?.data.buildId }, 'build job failed'));
 logger.info({ concurrency: env.BUILD_CONCURRENCY, reposDir: env.SLIPWAY_REPOS_DIR }, 'builder ready');

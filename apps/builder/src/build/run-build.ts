@@ -71,7 +71,7 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
     );
     return { kind: plan.kind, image: req.tag, imageId, processTypes: plan.processTypes };
   } catch (err) {
-    if (timeout.aborted) throw new SlipwayError('unprocessable', `Build exceeded the maximum build time of ${Math.round(req.timeoutMs / 1000)} s and was stopped`);
+    if (timeout.aborted) throw new SlipwayError('unprocessable', `Build exceeded the maximum build time of ${Math.round(req.timeoutMs / 1000)} s (BUILD_TIMEOUT_SECONDS) and was stopped`);
     if (req.signal?.aborted) throw new SlipwayError('unprocessable', 'Build was cancelled');
     throw new SlipwayError('unprocessable', err instanceof Error ? err.message : String(err));
   }

@@ -3,9 +3,11 @@ import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import { runBuild } from '../build/run-build.ts';
+import { appJsonHealthchecks } from '../build/app-json.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
 import { publishEnd, publishLine, type BuildOutcome } from './build-log.ts';
-import { cancelKey } from './build-queue.ts';
+import type { BuildLease } from './build-lease.ts';
+import { cancelRequested, watchBuild } from './build-watch.ts';
 import { createRelease, previousBuildOf } from './records.ts';
 
 export interface BuildDeps {
@@ -19,13 +21,18 @@ export interface BuildDeps {
   npmRegistry: string;
 }
 
+const CANCELLED = 'Cancelled while building';
+
 /**
- * Runs one build that is at the head of its app's queue: image (or the image of an
- * earlier build of the same commit), then a pending release. Every output line goes
- * to the Redis log stream as it happens and to Build.log. Never throws for a build
- * failure: the outcome is recorded and published.
+ * Runs one build that is at the head of its app's queue and whose lease this runner
+ * holds: image (or the image of an earlier build of the same commit), then a pending
+ * release. Every output line goes to the Redis log stream as it happens and to
+ * Build.log. A build left `building` by a runner that died is built again from the
+ * start: every step is idempotent (same image tag, release re-used when it exists).
+ * Never throws for a build failure: the outcome is recorded and published. Returns
+ * null when there was nothing to do (cancelled before it started, or taken over).
  */
-export async function processBuild(deps: BuildDeps, buildId: string): Promise<BuildOutcome> {
+export async function processBuild(deps: BuildDeps, buildId: string, lease: BuildLease): Promise<BuildOutcome | null> {
   const { db, redis } = deps;
   const build = await db.build.findUniqueOrThrow({ where: { id: buildId }, include: { app: { select: { id: true, name: true } } } });
   const lines: string[] = [];
@@ -43,14 +50,15 @@ export async function processBuild(deps: BuildDeps, buildId: string): Promise<Bu
   };
 
   if (build.status === 'building') {
-    log('!     The builder stopped while this build was running');
-    return finish({ status: 'failed', failure: 'The builder stopped during this build (restart or crash); push again to retry' }, {});
+    log('-----> The builder stopped during this build (restart or crash); building it again');
+  } else {
+    // Conditional, so a cancel that lands first wins and the build never starts.
+    const started = await db.build.updateMany({ where: { id: buildId, status: 'pending' }, data: { status: 'building', startedAt: new Date() } });
+    if (started.count === 0) return null;
   }
-  await db.build.update({ where: { id: buildId }, data: { status: 'building', startedAt: new Date() } });
-  const abort = new AbortController();
-  const watch = setInterval(() => {
-    void redis.get(cancelKey(buildId)).then((v) => v && abort.abort());
-  }, 1000);
+  if (await cancelRequested(redis, buildId)) return finish({ status: 'cancelled', failure: CANCELLED }, {});
+
+  const watch = watchBuild(redis, buildId, lease);
   try {
     const reusable = await previousBuildOf(db, build.appId, build.commitSha);
     const reused = reusable?.image && (await deps.docker.getImage(reusable.image).inspect().catch(() => null)) ? reusable : null;
@@ -70,20 +78,27 @@ export async function processBuild(deps: BuildDeps, buildId: string): Promise<Bu
           timeoutMs: deps.timeoutMs,
           maxRepoBytes: deps.maxRepoBytes,
           npmRegistry: deps.npmRegistry,
-          signal: abort.signal,
+          signal: watch.signal,
         },
         log,
       );
       result = { image: built.image, processTypes: built.processTypes, buildpack: built.kind };
+    }
+    const healthchecks = await appJsonHealthchecks(`${deps.reposDir}/${build.app.name}.git`, build.commitSha);
+    if (healthchecks) {
+      await db.app.update({ where: { id: build.appId }, data: { healthcheck: healthchecks as object } });
+      log(`-----> Health checks from app.json for: ${Object.keys(healthchecks).join(', ')}`);
     }
     const release = await createRelease(db, deps.box, { appId: build.appId, buildId, image: result.image, processTypes: result.processTypes, commitSha: build.commitSha, createdById: build.createdById });
     await deps.docker.getImage(result.image).tag({ repo: build.app.name, tag: `v${release.version}` });
     log(release.created ? `-----> Released v${release.version} (image ${result.image}); waiting for rollout` : `-----> Already released as v${release.version}`);
     return await finish({ status: 'succeeded', releaseVersion: release.version, image: result.image }, result);
   } catch (err) {
+    // Another runner owns the build now and will record its outcome.
+    if (watch.reason() === 'lease-lost') return null;
     const failure = err instanceof Error ? err.message : String(err);
-    return finish({ status: abort.signal.aborted ? 'cancelled' : 'failed', failure }, {});
+    return finish(watch.reason() === 'cancelled' ? { status: 'cancelled', failure: CANCELLED } : { status: 'failed', failure }, {});
   } finally {
-    clearInterval(watch);
+    watch.stop();
   }
 }
