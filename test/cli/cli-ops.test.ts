@@ -55,7 +55,8 @@ const logLine = (dyno: string, line: string, ts = new Date().toISOString()) =>
 
 before(async () => {
   // No add-on servers, and one attempt per add-on job, so a provision fails at once.
-  api = await startApi({ ADDONS_JOB_ATTEMPTS: '1' });
+  // A Postgres add-on server that is configured but unreachable (port 1), and no Redis one.
+  api = await startApi({ ADDONS_JOB_ATTEMPTS: '1', ADDONS_POSTGRES_ADMIN_URL: 'postgresql://slipway_admin:unused@127.0.0.1:1/postgres' });
   home = await mkdtemp(join(tmpdir(), 'slipway-cli-ops-'));
   const token = await tokenFor(api.url, api.admin.email, api.admin.password);
   env = { PATH: process.env.PATH, HOME: home, SLIPWAY_CONFIG_DIR: join(home, 'config'), SLIPWAY_API_URL: api.url, SLIPWAY_API_TOKEN: token };
@@ -222,20 +223,23 @@ test('addons: empty lists; addons:create queues with --no-wait and reports a fai
   assert.match(await ok(['addons', '-a', 'ops']), /^ops has no add-ons: add one with `slipway addons:create postgres -a ops`$/m);
   assert.equal(await ok(['addons']), 'No add-ons yet\n');
 
-  // No broker worker yet: the add-on stays provisioning, which --no-wait reports.
-  const queued = await slipway(['addons:create', 'redis', '-a', 'ops', '--as', 'CACHE', '--no-wait']);
-  assert.equal(queued.code, 0, queued.stderr);
-  assert.equal(queued.stderr, 'Creating redis:shared on ops... provisioning\n');
-  assert.match(queued.stdout, /^redis-\S+ is being provisioned: check it with `slipway addons:info redis-\S+`\n$/);
+  // A service with no server is refused at once, not queued.
+  assert.match(failed(await slipway(['addons:create', 'redis', '-a', 'ops']), 1), /The redis add-on server is not configured on this platform/);
 
-  // Without add-on servers, a provision job fails at its first attempt; the waiting CLI says why.
+  // No broker worker yet: the add-on stays provisioning, which --no-wait reports.
+  const queued = await slipway(['addons:create', 'postgres', '-a', 'ops', '--as', 'QUEUED', '--no-wait']);
+  assert.equal(queued.code, 0, queued.stderr);
+  assert.equal(queued.stderr, 'Creating postgres:shared on ops... provisioning\n');
+  assert.match(queued.stdout, /^postgres-\S+ is being provisioned: check it with `slipway addons:info postgres-\S+`\n$/);
+
+  // The server is unreachable: a provision job fails at its first attempt; the waiting CLI says why.
   api.deps.broker.startWorker();
   const res = await slipway(['addons:create', 'postgres', '-a', 'ops']);
-  assert.match(failed(res, 1), /^Creating postgres:shared on ops\.\.\. failed\nError: \S+ could not be provisioned: .*The postgres add-on server is not configured on this platform/);
-  const addon = JSON.parse(await ok(['addons', '-a', 'ops', '--json'])).find((a: { service: string }) => a.service === 'postgres');
-  assert.match(await ok(['addons', '-a', 'ops']), new RegExp(`^${addon.name} +postgres:shared +failed: .*not configured.* +ops as DATABASE$`, 'm'));
+  assert.match(failed(res, 1), /^Creating postgres:shared on ops\.\.\. failed\nError: \S+ could not be provisioned: .*ECONNREFUSED/);
+  const addon = JSON.parse(await ok(['addons', '-a', 'ops', '--json'])).find((a: { attachments: { alias: string }[] }) => a.attachments.some((x) => x.alias === 'DATABASE'));
+  assert.match(await ok(['addons', '-a', 'ops']), new RegExp(`^${addon.name} +postgres:shared +failed: .*ECONNREFUSED.* +ops as DATABASE$`, 'm'));
   const info = await ok(['addons:info', addon.name]);
-  assert.match(info, new RegExp(`^=== ${addon.name}\nID: +${addon.id}\nPlan: +postgres:shared\nState: +failed\nFailure: .*not configured`));
+  assert.match(info, new RegExp(`^=== ${addon.name}\nID: +${addon.id}\nPlan: +postgres:shared\nState: +failed\nFailure: .*ECONNREFUSED`));
   assert.match(info, /^Attached to: +ops as DATABASE \(DATABASE_URL\)$/m);
   assert.match(failed(await slipway(['pg:psql', '-a', 'ops']), 1), /is failed; credentials exist only while it is available/);
   assert.match(await ok(['addons:detach', addon.name, '-a', 'ops']), new RegExp(`^Detached ${addon.name} from ops: removed DATABASE_URL \\(release v\\d+\\)\n$`));

@@ -59,6 +59,8 @@ export class AddonService {
 
   async provision(input: ProvisionInput): Promise<AddonView> {
     const plan = findPlan(input.spec);
+    // Refuse at once, rather than queue a job that can only fail, when the service has no server.
+    providerFor(this.deps.providers, plan.id);
     const id = input.id === undefined ? crypto.randomUUID() : parse(z.uuid({ error: 'The add-on id must be a UUID' }), input.id);
     const name = input.name === undefined ? undefined : parse(addonName, input.name);
     await (this.catalogSynced ??= syncCatalog(this.deps.db));
