@@ -160,28 +160,45 @@ const stopped = (child: ChildProcess, signal: NodeJS.Signals) =>
     child.kill(signal);
   });
 
-test('queued builds survive a builder killed mid-build: the interrupted build runs again and completes, then the next one', async () => {
-  const app = await p.createApp('restart');
-  const wt = await workTree('dockerfile-app');
+/**
+ * Waits until a build's slow step runs in a container not in `seen` (a new attempt),
+ * then kills the builder and checks that the engine stopped that build container.
+ */
+async function slowStepOf(buildId: string, seen: Set<string>): Promise<string> {
+  for await (const event of followBuildLog(p.redis, buildId)) {
+    const container = event.type === 'line' ? slowStepContainer(event.line) : undefined;
+    if (container && !seen.has(container)) {
+      seen.add(container);
+      return container;
+    }
+    if (event.type === 'end') throw new Error(`build ${buildId} ended before its slow step: ${JSON.stringify(event)}`);
+  }
+  throw new Error('unreachable');
+}
+
+test('builder killed mid-build: queued builds are not lost, the interrupted one runs again and completes; one interrupted twice fails with the reason', async () => {
+  const [app, twiceApp] = await Promise.all([p.createApp('restart'), p.createApp('twice')]);
+  const [wt, twiceWt] = await Promise.all([workTree('dockerfile-app'), workTree('dockerfile-app')]);
   const prefix = `bull-t-restart-${randomBytes(4).toString('hex')}`;
   const queue = createBuildQueue(p.redis, prefix);
   let builder = await startBuilder(prefix);
   try {
+    // Branches that are stored but not deployed: the commits reach the repositories without a build.
     const first = await commitSlowBuild(wt, 6);
     await wt.git('commit', '-q', '--allow-empty', '-m', 'second');
     const second = await wt.git('rev-parse', 'HEAD');
-    // A branch that is stored but not deployed: the commits reach the repository without a build.
-    assert.equal((await push(wt.dir, [p.git.url(app), 'main:refs/heads/staging'])).code, 0);
+    const twiceSha = await commitSlowBuild(twiceWt, 90);
+    for (const [dir, name] of [[wt.dir, app], [twiceWt.dir, twiceApp]] as const) assert.equal((await push(dir, [p.git.url(name), 'main:refs/heads/staging'])).code, 0);
     const a = await enqueueBuild(p.db, queue, { app, commitSha: first, branch: 'staging' });
     const b = await enqueueBuild(p.db, queue, { app, commitSha: second, branch: 'staging' });
+    const t = await enqueueBuild(p.db, queue, { app: twiceApp, commitSha: twiceSha, branch: 'staging' });
 
-    let container: string | undefined;
-    for await (const event of followBuildLog(p.redis, a.buildId)) {
-      if (event.type === 'line' && (container = slowStepContainer(event.line))) break;
-    }
+    // Kill 1: both apps are in their slow step (concurrency 2).
+    const [seenA, seenT] = [new Set<string>(), new Set<string>()];
+    await Promise.all([slowStepOf(a.buildId, seenA), slowStepOf(t.buildId, seenT)]);
     await stopped(builder, 'SIGKILL');
     assert.equal((await p.db.build.findUniqueOrThrow({ where: { id: a.buildId } })).status, 'building');
-    await waitFor('the build container to stop', async () => !(await containerRunning(container!)), 30_000);
+    for (const container of [...seenA, ...seenT]) await waitFor('the build container to stop', async () => !(await containerRunning(container)), 30_000);
 
     builder = await startBuilder(prefix);
     const outcomes: BuildLogEvent[] = [];
@@ -194,10 +211,23 @@ test('queued builds survive a builder killed mid-build: the interrupted build ru
     assert.ok(bb!.startedAt! >= ba!.finishedAt!, 'the second build started after the first finished');
     const releases = await p.db.release.findMany({ where: { app: { name: app } }, orderBy: { version: 'asc' } });
     assert.deepEqual(releases.map((r) => [r.version, r.buildId]), [[1, a.buildId], [2, b.buildId]]);
+
+    // Kill 2, while the other app's build runs its second attempt: BullMQ gives up on it.
+    await slowStepOf(t.buildId, seenT);
+    await stopped(builder, 'SIGKILL');
+    builder = await startBuilder(prefix);
+    let end: BuildLogEvent | undefined;
+    for await (const event of followBuildLog(p.redis, t.buildId)) if (event.type === 'end') end = event;
+    const reason = 'The builder stopped during this build twice (restart or crash); push again to retry';
+    assert.deepEqual(end, { type: 'end', status: 'failed', failure: reason });
+    const twice = await p.db.build.findUniqueOrThrow({ where: { id: t.buildId } });
+    assert.deepEqual([twice.status, twice.failure], ['failed', reason]);
+    for (const container of seenT) assert.equal(await containerRunning(container), false, 'no build container is left running');
+    assert.equal(await latestRelease(twiceApp), null);
   } finally {
     await stopped(builder, 'SIGTERM');
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
-    await wt.cleanup();
+    await Promise.all([wt.cleanup(), twiceWt.cleanup()]);
   }
 });

@@ -2,11 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /** How long a build stays owned by a runner that stopped renewing (crashed, killed). */
-export const LEASE_TTL_SECONDS = 10;
+const LEASE_TTL_SECONDS = 8;
 const leaseKey = (buildId: string): string => `slipway:build:${buildId}:runner`;
 
-/** Renews only while the key still names this runner; 1 when renewed, 0 when lost. */
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * 1 when renewed, 0 when another runner holds the build. A lease that merely expired
+ * (this runner paused longer than the TTL) is taken back, so the build is never orphaned.
+ */
+const RENEW = `local owner = redis.call('GET', KEYS[1])
+if owner == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if owner then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /**

@@ -1,13 +1,14 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Queue } from 'bullmq';
 import { publishEnd } from './build-log.ts';
-import { acquireBuildLease, LEASE_TTL_SECONDS } from './build-lease.ts';
+import { acquireBuildLease } from './build-lease.ts';
 import { BUILD_QUEUE, type BuildJob } from './build-queue.ts';
 import { processBuild, type BuildDeps } from './process-build.ts';
 import { headOfAppQueue } from './records.ts';
 import type { Redis } from 'ioredis';
 
 const WAIT_TURN_MS = 1000;
+const WAIT_LEASE_MS = 2000;
 const STALLED = 'job stalled more than allowable limit';
 
 /**
@@ -30,7 +31,7 @@ export function startBuildWorker(deps: BuildDeps, queue: Queue<BuildJob>, connec
       if ((await headOfAppQueue(deps.db, build.appId)) !== buildId) return stepAside(job, WAIT_TURN_MS, token);
       const lease = await acquireBuildLease(deps.redis, buildId);
       // Re-queued while its first run is still alive: wait until that run ends or its lease expires.
-      if (!lease) return stepAside(job, (LEASE_TTL_SECONDS * 1000) / 2, token);
+      if (!lease) return stepAside(job, WAIT_LEASE_MS, token);
       let outcome;
       try {
         outcome = await processBuild(deps, buildId, lease);
@@ -41,8 +42,8 @@ export function startBuildWorker(deps: BuildDeps, queue: Queue<BuildJob>, connec
       if (next) await (await queue.getJob(next))?.promote().catch(() => undefined);
       return outcome ?? { skipped: true };
     },
-    // A short lock and a frequent stalled check: a dead builder's build is re-queued within ~20 s.
-    { connection, concurrency, maxStalledCount: 1, lockDuration: 15_000, stalledInterval: 5_000, ...(prefix ? { prefix } : {}) },
+    // A short lock (renewed every 5 s) and a frequent stalled check: a dead builder's build is re-queued within ~13 s.
+    { connection, concurrency, maxStalledCount: 1, lockDuration: 10_000, stalledInterval: 3_000, ...(prefix ? { prefix } : {}) },
   );
   // Infrastructure failure (database, Docker) or a second stall: still end the build so nobody waits forever.
   worker.on('failed', (job, err) => {
