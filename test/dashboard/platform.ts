@@ -17,9 +17,9 @@ export interface TestPlatform {
  * The real API (fresh database, real Redis) with the built dashboard in front of
  * it on the same origin, so the session cookie flows exactly as in production.
  */
-export async function startPlatform(): Promise<TestPlatform> {
+export async function startPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
   await ensureDashboardBuilt();
-  const api = await startApi();
+  const api = await startApi(env);
   const app = express();
   app.use(dashboardMiddleware(DIST));
   app.use(createServer(api.deps));

@@ -1,6 +1,7 @@
 import { call } from './client.ts';
 import type {
-  Account, ApiToken, AppInfo, AppSummary, AuditEvent, ConfigVars, Domain, FormationEntry, Instance, NodeInfo, Page, ProcessSize, Release, ReleaseDetail, Team, User,
+  Account, Addon, AddonPlan, ApiToken, AppInfo, AppListItem, AppMetrics, AppSummary, AuditEvent, Build, ConfigVars, Domain, FormationEntry, HealthCheck, Instance,
+  NodeInfo, Page, ProcessSize, Release, ReleaseDetail, Team, User,
 } from './types.ts';
 
 const app = (name: string) => `/apps/${encodeURIComponent(name)}`;
@@ -16,10 +17,30 @@ export const api = {
   createToken: (description: string, scopes: string[]) => call<ApiToken & { token: string }>('POST', '/tokens', { description, scopes }),
   revokeToken: (id: string) => call<void>('DELETE', `/tokens/${encodeURIComponent(id)}`),
 
-  apps: (cursor?: string) => call<Page<AppSummary>>('GET', `/apps?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
+  apps: (cursor?: string) => call<Page<AppListItem>>('GET', `/apps?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
   createApp: (name: string, team?: string) => call<AppSummary>('POST', '/apps', team ? { name, team } : { name }),
   app: (name: string) => call<AppInfo>('GET', app(name)),
   destroyApp: (name: string) => call<void>('DELETE', app(name)),
+  /** `healthcheck: null` returns to the default checks. */
+  updateApp: (name: string, change: { healthcheck?: Record<string, HealthCheck[]> | null; sessionAffinity?: boolean }) =>
+    call<AppSummary>('PATCH', app(name), change),
+  /** Server-sent events: `ready`, then `changed` whenever the app's state moves. */
+  appEventsUrl: (name: string) => `/v1${app(name)}/events/stream`,
+  metrics: (name: string) => call<AppMetrics>('GET', `${app(name)}/metrics`),
+
+  builds: (name: string) => call<Page<Build>>('GET', `${app(name)}/builds?limit=20`),
+  build: (name: string, id: string) => call<Build & { log: string }>('GET', `${app(name)}/builds/${encodeURIComponent(id)}`),
+  /** Server-sent events: `data: {line}` then `event: end` with the outcome. */
+  buildOutputUrl: (name: string, id: string) => `/v1${app(name)}/builds/${encodeURIComponent(id)}/output`,
+  cancelBuild: (name: string, id: string) => call<unknown>('POST', `${app(name)}/builds/${encodeURIComponent(id)}/cancel`),
+
+  addonPlans: () => call<AddonPlan[]>('GET', '/addon-services'),
+  teamAddons: () => call<Addon[]>('GET', '/addons'),
+  appAddons: (name: string) => call<Addon[]>('GET', `${app(name)}/addons`),
+  createAddon: (name: string, plan: string, as?: string) => call<Addon>('POST', `${app(name)}/addons`, as ? { plan, as } : { plan }),
+  destroyAddon: (addon: string) => call<Addon>('DELETE', `/addons/${encodeURIComponent(addon)}`),
+  attachAddon: (name: string, addon: string, as?: string) => call<unknown>('POST', `${app(name)}/attachments`, as ? { addon, as } : { addon }),
+  detachAddon: (name: string, addon: string) => call<unknown>('DELETE', `${app(name)}/attachments/${encodeURIComponent(addon)}`),
 
   configVars: (name: string) => call<ConfigVars>('GET', `${app(name)}/config-vars`),
   /** `null` unsets a key; all changes land in one release. */
@@ -40,6 +61,7 @@ export const api = {
 
   instances: (name: string) => call<Instance[]>('GET', `${app(name)}/instances`),
   restart: (name: string, type?: string) => call<unknown>('POST', `${app(name)}/instances/restart`, type ? { type } : {}),
+  stopInstance: (name: string, instance: string) => call<unknown>('POST', `${app(name)}/instances/${encodeURIComponent(instance)}/stop`),
   /** Server-sent events: recent lines, then live ones (EventSource, same origin). */
   logStreamUrl: (name: string, type?: string) => `/v1${app(name)}/logs?tail=true&lines=200${type ? `&type=${encodeURIComponent(type)}` : ''}`,
   /** The stream's opening status, to show the API's message when EventSource could not connect. */

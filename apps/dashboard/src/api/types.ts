@@ -33,14 +33,35 @@ export interface ApiToken {
   createdAt: string;
 }
 
+/** app.json-style health check (Dokku's fields); the agents use the first one per process type. */
+export interface HealthCheck {
+  type: 'http' | 'tcp' | 'uptime';
+  path: string;
+  content?: string;
+  timeout: number;
+  attempts: number;
+  wait?: number;
+  initialDelay?: number;
+}
+
 export interface AppSummary {
   id: string;
   name: string;
   team?: string;
   webUrl: string;
   gitUrl: string;
+  healthcheck: Record<string, HealthCheck[]> | null;
+  sessionAffinity: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** An apps-list item: the summary with its status, so the list needs one request. */
+export interface AppListItem extends AppSummary {
+  currentRelease: ReleaseRef | null;
+  /** Instances wanted by the formation. */
+  processes: number;
+  instances: Record<string, number>;
 }
 
 export interface ReleaseRef {
@@ -132,4 +153,64 @@ export interface NodeInfo {
   memoryUsedMb: number;
   cpus: number;
   instances: { app: string; name: string; state: string }[];
+}
+
+export type BuildStatus = 'pending' | 'building' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Build {
+  id: string;
+  status: BuildStatus;
+  commitSha: string;
+  branch: string;
+  buildpack: string | null;
+  image: string | null;
+  failure: string | null;
+  releaseVersion: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** The `end` event of a build's output stream. */
+export interface BuildOutcome {
+  status: BuildStatus;
+  failure?: string | null;
+  releaseVersion?: number | null;
+}
+
+export interface AddonPlan {
+  id: string;
+  service: string;
+  name: string;
+  description: string;
+}
+
+export type AddonState = 'provisioning' | 'available' | 'deprovisioning' | 'deprovisioned' | 'failed';
+
+export interface Addon {
+  id: string;
+  name: string;
+  service: string;
+  plan: string;
+  state: AddonState | string;
+  lastOperation: string | null;
+  failure: string | null;
+  ownerApp: string | null;
+  attachments: { app: string | null; alias: string; configVars: string[] }[];
+  createdAt: string;
+}
+
+export interface MetricsPoint {
+  at: number;
+  requestsPerSecond: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  errorRate: number | null;
+}
+
+export interface AppMetrics {
+  stepMs: number;
+  current: { routers: number; requests: number; errors5xx: number; backends: { up: number; total: number }; websockets: number };
+  series: MetricsPoint[];
+  instances: { name: string; type: string; state: string; memoryLimitMb: number | null; memoryUsedMb: number | null }[];
 }

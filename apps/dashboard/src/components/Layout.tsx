@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { useSession } from '../session/SessionContext.tsx';
 import { mainNav } from '../nav.ts';
+import { TeamFilterProvider } from '../session/TeamFilter.tsx';
+import { TeamSwitcher } from './TeamSwitcher.tsx';
 
 /** Header with the main navigation and the user menu; pages render below it. */
 export function Layout() {
@@ -15,7 +17,7 @@ export function Layout() {
   };
   const items = mainNav.filter((n) => !n.adminOnly || account?.isAdmin);
   return (
-    <>
+    <TeamFilterProvider>
       <a className="skip" href="#main">
         Skip to content
       </a>
@@ -32,6 +34,7 @@ export function Layout() {
           ))}
         </nav>
         <div className="user">
+          {account && <TeamSwitcher account={account} />}
           <span className="email" title={account?.email}>
             {account?.email}
           </span>
@@ -43,6 +46,6 @@ export function Layout() {
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>
-    </>
+    </TeamFilterProvider>
   );
 }

@@ -4,10 +4,12 @@ import { useLoad } from '../hooks/useLoad.ts';
 import { LoadView } from '../components/LoadView.tsx';
 import { CreateAppForm } from './apps/CreateAppForm.tsx';
 import { AppRow } from './apps/AppRow.tsx';
+import { useTeamFilter } from '../session/TeamFilter.tsx';
 
 export function AppsPage() {
   const apps = useLoad(() => api.apps(), []);
   const [creating, setCreating] = useState(false);
+  const { team, setTeam } = useTeamFilter();
   return (
     <section aria-labelledby="apps-title">
       <div className="page-head">
@@ -20,27 +22,37 @@ export function AppsPage() {
       </div>
       {creating && <CreateAppForm onCancel={() => setCreating(false)} />}
       <LoadView state={apps} label="Loading apps">
-        {(page) =>
-          page.items.length === 0 ? (
-            <div className="empty card">
-              <h2>No apps yet</h2>
-              <p>Create an app, then push code to it with git.</p>
-            </div>
+        {(page) => {
+          const shown = team ? page.items.filter((a) => a.team === team) : page.items;
+          return shown.length === 0 ? (
+            team && page.items.length > 0 ? (
+              <div className="empty card">
+                <h2>No apps in {team}</h2>
+                <button type="button" className="link" onClick={() => setTeam('')}>
+                  Show every team's apps
+                </button>
+              </div>
+            ) : (
+              <div className="empty card">
+                <h2>No apps yet</h2>
+                <p>Create an app, then push code to it with git.</p>
+              </div>
+            )
           ) : (
             <ul className="rows card" aria-label="Your apps">
               <li className="row head" aria-hidden="true">
                 <span>Name</span>
                 <span>Team</span>
                 <span>Release</span>
-                <span>Created</span>
+                <span>Processes</span>
                 <span />
               </li>
-              {page.items.map((a) => (
+              {shown.map((a) => (
                 <AppRow key={a.id} app={a} onDestroyed={apps.reload} />
               ))}
             </ul>
-          )
-        }
+          );
+        }}
       </LoadView>
     </section>
   );

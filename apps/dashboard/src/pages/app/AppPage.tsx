@@ -1,8 +1,10 @@
+import { useEffect } from 'react';
 import { Link, Outlet, useParams } from 'react-router';
 import { api } from '../../api/endpoints.ts';
 import { ApiError } from '../../api/client.ts';
 import { useLoad } from '../../hooks/useLoad.ts';
 import { usePolling } from '../../hooks/usePolling.ts';
+import { useAppEvents } from '../../hooks/useAppEvents.ts';
 import { Loading } from '../../components/Loading.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { AppTabs } from './AppTabs.tsx';
@@ -12,7 +14,12 @@ import type { AppContext } from './useAppContext.ts';
 export function AppPage() {
   const name = useParams().app ?? '';
   const state = useLoad(() => api.app(name), [name]);
-  usePolling(state.reload, 10_000);
+  const events = useAppEvents(name);
+  // Changes arrive over the event stream; polling is the fallback while it is down.
+  usePolling(state.reload, events.live ? null : 10_000);
+  useEffect(() => {
+    if (events.tick > 0) state.reload();
+  }, [events.tick]);
 
   if (!state.data) {
     if (state.error instanceof ApiError && state.error.status === 404) return <AppNotFound name={name} />;
@@ -20,7 +27,7 @@ export function AppPage() {
     return <Loading label={`Loading ${name}`} />;
   }
   const app = state.data;
-  const context: AppContext = { app, reloadApp: state.reload };
+  const context: AppContext = { app, reloadApp: state.reload, changes: events };
   return (
     <section aria-labelledby="app-title">
       <nav aria-label="Breadcrumb" className="crumbs">

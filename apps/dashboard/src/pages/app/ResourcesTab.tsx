@@ -5,9 +5,10 @@ import { InstanceStates } from '../../components/InstanceStates.tsx';
 import { useAppContext } from './useAppContext.ts';
 import { FormationRow } from './resources/FormationRow.tsx';
 import { InstancesSection } from './resources/InstancesSection.tsx';
+import { AddonsSection } from './resources/AddonsSection.tsx';
 
 export function ResourcesTab() {
-  const { app, reloadApp } = useAppContext();
+  const { app, reloadApp, changes } = useAppContext();
   const formation = useLoad(() => api.formation(app.name), [app.name]);
   return (
     <div className="stack">
@@ -36,7 +37,8 @@ export function ResourcesTab() {
         </LoadView>
         <InstanceStates instances={app.instances} />
       </section>
-      <InstancesSection app={app.name} />
+      <InstancesSection app={app.name} changes={changes} />
+      <AddonsSection app={app.name} onChanged={reloadApp} />
     </div>
   );
 }

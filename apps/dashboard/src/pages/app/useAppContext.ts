@@ -5,6 +5,8 @@ import type { AppInfo } from '../../api/types.ts';
 export interface AppContext {
   app: AppInfo;
   reloadApp: () => void;
+  /** The app's change stream: reload on `tick`, poll only while not `live`. */
+  changes: { tick: number; live: boolean };
 }
 
 export const useAppContext = (): AppContext => useOutletContext<AppContext>();

@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/endpoints.ts';
-import type { AppSummary } from '../../api/types.ts';
-import { useLoad } from '../../hooks/useLoad.ts';
+import type { AppListItem } from '../../api/types.ts';
 import { timeAgo, fullTime } from '../../lib/time.ts';
 import { TypedConfirm } from '../../components/TypedConfirm.tsx';
 
-/** One app in the list; the current release comes from the app's own endpoint. */
-export function AppRow({ app, onDestroyed }: { app: AppSummary; onDestroyed: () => void }) {
-  const info = useLoad(() => api.app(app.name), [app.name]);
+/** One app in the list, with its status from the list answer itself (no request per row). */
+export function AppRow({ app, onDestroyed }: { app: AppListItem; onDestroyed: () => void }) {
   const [destroying, setDestroying] = useState(false);
-  const release = info.data?.currentRelease;
+  const release = app.currentRelease;
+  const running = app.instances.running ?? 0;
+  const crashed = app.instances.crashed ?? 0;
   return (
     <li className="row">
       <span className="name">
@@ -24,9 +24,23 @@ export function AppRow({ app, onDestroyed }: { app: AppSummary; onDestroyed: () 
       <span className="muted" data-label="Team">
         {app.team}
       </span>
-      <span data-label="Release">{info.loading && !info.data ? '…' : release ? <span className="badge">v{release.version}</span> : <span className="muted">none yet</span>}</span>
-      <span className="muted" data-label="Created" title={fullTime(app.createdAt)}>
-        {timeAgo(app.createdAt)}
+      <span data-label="Release">
+        {release ? (
+          <>
+            <span className="badge">v{release.version}</span>{' '}
+            <span className="muted small" title={fullTime(release.createdAt)}>
+              {timeAgo(release.createdAt)}
+            </span>
+          </>
+        ) : (
+          <span className="muted">none yet</span>
+        )}
+      </span>
+      <span data-label="Processes">
+        <span aria-label={`${running} of ${app.processes} processes up`}>
+          {running}/{app.processes} up
+        </span>
+        {crashed > 0 && <span className="badge state-crashed">{crashed} crashed</span>}
       </span>
       <span className="end">
         <button type="button" className="link danger-text" onClick={() => setDestroying(true)} aria-label={`Destroy ${app.name}`}>

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { api } from '../../../api/endpoints.ts';
 import { ApiError } from '../../../api/client.ts';
 import { useLoad } from '../../../hooks/useLoad.ts';
@@ -5,27 +6,37 @@ import { useAction } from '../../../hooks/useAction.ts';
 import { usePolling } from '../../../hooks/usePolling.ts';
 import { LoadView } from '../../../components/LoadView.tsx';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
-import { shortDuration } from '../../../lib/duration.ts';
+import { InstanceRow } from './InstanceRow.tsx';
 
-/** Instances (dynos) with node, health and restarts; hidden on a server without the instances endpoint. */
-export function InstancesSection({ app }: { app: string }) {
+/**
+ * Instances (dynos), refreshed when the app's change stream says so (polling only
+ * while it is down); hidden on a server without the instances endpoint.
+ */
+export function InstancesSection({ app, changes }: { app: string; changes: { tick: number; live: boolean } }) {
   const instances = useLoad(() => api.instances(app), [app]);
   // The app itself loaded, so a 404 here means this server has no instances endpoint yet.
   const unsupported = instances.error instanceof ApiError && instances.error.status === 404;
-  usePolling(instances.reload, unsupported ? null : 5_000);
-  const restart = useAction(async () => {
-    await api.restart(app);
+  usePolling(instances.reload, unsupported || changes.live ? null : 5_000);
+  useEffect(() => {
+    if (changes.tick > 0) instances.reload();
+  }, [changes.tick]);
+  const restart = useAction(async (type?: string) => {
+    await api.restart(app, type);
     instances.reload();
   });
   if (unsupported) return null;
+  const types = [...new Set((instances.data ?? []).map((i) => i.type))];
   return (
     <section className="card stack" aria-labelledby="inst-title">
       <div className="section-head">
         <h2 id="inst-title">Instances</h2>
         <div className="actions">
-          <button type="button" className="secondary small" onClick={instances.reload}>
-            Refresh
-          </button>
+          {types.length > 1 &&
+            types.map((t) => (
+              <button key={t} type="button" className="secondary small" disabled={restart.pending} onClick={() => void restart.run(t)}>
+                Restart {t}
+              </button>
+            ))}
           <button type="button" className="secondary small" disabled={restart.pending} onClick={() => void restart.run()}>
             {restart.pending ? 'Restarting…' : 'Restart all'}
           </button>
@@ -39,15 +50,7 @@ export function InstancesSection({ app }: { app: string }) {
           ) : (
             <ul className="plain list" aria-label="Instances">
               {rows.map((i) => (
-                <li key={i.id} className="list-row">
-                  <span>
-                    <span className="mono strong">{i.name}</span> <span className={`badge state-${i.state}`}>{i.state}</span>
-                    {i.healthy === false && <span className="badge state-crashed">unhealthy</span>}
-                  </span>
-                  <span className="muted small">
-                    {i.node ?? 'unplaced'} · v{i.release} · up {shortDuration(i.uptimeSeconds)} · {i.restarts} restart{i.restarts === 1 ? '' : 's'}
-                  </span>
-                </li>
+                <InstanceRow key={i.id} app={app} instance={i} onChanged={instances.reload} />
               ))}
             </ul>
           )

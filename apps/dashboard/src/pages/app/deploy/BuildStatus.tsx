@@ -1,0 +1,9 @@
+import type { BuildStatus as Status } from '../../../api/types.ts';
+
+const labels: Record<Status, string> = { pending: 'queued', building: 'building', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' };
+
+export const isActive = (status: string): boolean => status === 'pending' || status === 'building';
+
+export function BuildStatus({ status }: { status: Status }) {
+  return <span className={`badge build-${status}`}>{labels[status] ?? status}</span>;
+}

@@ -1,0 +1,37 @@
+import { api } from '../../../api/endpoints.ts';
+import type { Instance } from '../../../api/types.ts';
+import { useAction } from '../../../hooks/useAction.ts';
+import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
+import { shortDuration } from '../../../lib/duration.ts';
+
+/** One instance with node, health and restarts; stopping it makes the formation start a fresh one. */
+export function InstanceRow({ app, instance: i, onChanged }: { app: string; instance: Instance; onChanged: () => void }) {
+  const stop = useAction(async () => {
+    await api.stopInstance(app, i.name);
+    onChanged();
+  });
+  return (
+    <li className="list-row instance-row">
+      <span>
+        <span className="mono strong">{i.name}</span> <span className={`badge state-${i.state}`}>{i.state}</span>
+        {i.healthy === false && i.state === 'running' && <span className="badge state-crashed">unhealthy</span>}
+      </span>
+      <span className="muted small">
+        {i.node ?? 'unplaced'} · v{i.release} · up {shortDuration(i.uptimeSeconds)} · {i.restarts} restart{i.restarts === 1 ? '' : 's'}
+      </span>
+      <span className="actions">
+        <button
+          type="button"
+          className="secondary small"
+          disabled={stop.pending || i.state === 'draining'}
+          onClick={() => void stop.run()}
+          aria-label={`Stop ${i.name}`}
+          title="Stops this instance; the formation starts a fresh one in its place"
+        >
+          {stop.pending ? 'Stopping…' : 'Stop'}
+        </button>
+      </span>
+      <ErrorMessage error={stop.error} />
+    </li>
+  );
+}
