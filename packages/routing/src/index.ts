@@ -1,2 +1,3 @@
 export * from './keys.ts';
 export * from './store.ts';
+export * from './metrics.ts';

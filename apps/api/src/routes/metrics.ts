@@ -1,20 +1,13 @@
 import { z } from 'zod';
+import { metricsKey, metricsSeriesKey, statsPointSchema, type StatsPoint } from '@slipway/routing';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 
-/*
- * The edge routers write these keys every few seconds (apps/router/src/admin/publisher.ts):
- * a hash of each router's current figures and a capped list of per-interval points.
- */
-const metricsKey = (app: string): string => `slipway:metrics:${app}`;
-const metricsSeriesKey = (app: string): string => `slipway:metrics:${app}:series`;
 /** A router silent for this long is gone; its last snapshot no longer counts. */
 const STALE_MS = 20_000;
 export const STEP_MS = 10_000;
 
-// JSON has no Infinity: the +Inf bucket arrives as null.
-const buckets = z.array(z.object({ le: z.number().nullable().transform((v) => v ?? Infinity), count: z.number() }));
 const snapshotSchema = z.object({
   at: z.number(),
   stats: z.object({
@@ -24,8 +17,6 @@ const snapshotSchema = z.object({
     websockets: z.number(),
   }),
 });
-const pointSchema = z.object({ router: z.string(), at: z.number(), intervalMs: z.number().positive(), requests: z.number(), errors5xx: z.number(), latency: buckets });
-export type StatsPoint = z.infer<typeof pointSchema>;
 
 /** Entries that do not parse are skipped: one bad writer must not hide the others. */
 function parseAll<T>(schema: z.ZodType<T>, raw: string[]): T[] {
@@ -119,7 +110,7 @@ export const metricRoutes = [
         deps.db.instance.findMany({ where: { appId: app.id, state: { in: ['starting', 'running', 'crashed'] } }, select: { name: true, type: true, state: true }, orderBy: [{ type: 'asc' }, { name: 'asc' }] }),
         deps.db.formation.findMany({ where: { appId: app.id }, select: { type: true, memoryMb: true } }),
       ]);
-      const points = parseAll(pointSchema, rawPoints);
+      const points = parseAll(statsPointSchema, rawPoints);
       const limitOf = new Map(formation.map((f) => [f.type, f.memoryMb]));
       return {
         stepMs: STEP_MS,

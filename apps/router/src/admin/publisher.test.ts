@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { createLogger } from '@slipway/core';
 import { createMetrics } from './metrics.ts';
-import { metricsKey, metricsSeriesKey, pointBetween, startStatsPublisher, type RouterSnapshot, type StatsPoint } from './publisher.ts';
+import { metricsKey, metricsSeriesKey, type StatsPoint } from '@slipway/routing';
+import { pointBetween, startStatsPublisher, type RouterSnapshot } from './publisher.ts';
 
 describe('stats publisher', () => {
   it('turns two cumulative readings into one interval, and treats a counter reset as a restart', () => {

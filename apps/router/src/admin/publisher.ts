@@ -1,20 +1,12 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Logger } from '@slipway/core';
+import { metricsKey, metricsSeriesKey, type StatsPoint } from '@slipway/routing';
 import type { RouterConfig } from '../config.ts';
 import type { MetricsSource } from './server.ts';
 import { appStats, type AppStats } from './stats.ts';
 
-/**
- * The metrics contract with the control plane (the API reads both keys; the key
- * prefix is '' outside tests):
- * - `slipway:metrics:<app>`: hash, field = router id, value = JSON `RouterSnapshot`
- *   (this router's current figures); expires when no router writes any more.
- * - `slipway:metrics:<app>:series`: capped list, newest first, of JSON `StatsPoint`
- *   (what one router saw during one interval).
- */
-export const metricsKey = (app: string, prefix = ''): string => `${prefix}slipway:metrics:${app}`;
-export const metricsSeriesKey = (app: string, prefix = ''): string => `${prefix}slipway:metrics:${app}:series`;
+// Key names and the point format are the contract with the API: packages/routing/src/metrics.ts.
 const SNAPSHOT_TTL_S = 60;
 const SERIES_TTL_S = 3600;
 const SERIES_POINTS = 720;
@@ -24,16 +16,6 @@ export interface RouterSnapshot {
   stats: AppStats;
 }
 
-export interface StatsPoint {
-  router: string;
-  /** End of the interval, ms since the epoch. */
-  at: number;
-  intervalMs: number;
-  requests: number;
-  errors5xx: number;
-  /** Requests of this interval by latency bucket (cumulative, `le` in seconds; +Inf turns into null in JSON). */
-  latency: { le: number; count: number }[];
-}
 
 interface Totals {
   at: number;
