@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, loadEnv } from '@slipway/core';
+import { commonEnv, internalSecret, loadEnv } from '@slipway/core';
 
 /** Every environment variable the API reads, validated once at start. */
 export const apiEnv = {
@@ -9,6 +9,8 @@ export const apiEnv = {
   SLIPWAY_DOMAIN: z.string().default('slipway.localhost'),
   /** Public port of the edge routers, for app URLs. */
   ROUTER_PORT: z.coerce.number().int().min(1).max(65535).default(80),
+  /** BullMQ key prefix, the same in the API and the builders (several platforms can share one Redis). */
+  BUILD_QUEUE_PREFIX: z.string().min(1).optional(),
   /** How long a `git push` waits for its release to roll out before returning. */
   ROLLOUT_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   SLIPWAY_PUBLIC_URL: z.string().url().optional(),
@@ -20,6 +22,8 @@ export const apiEnv = {
   SLIPWAY_REPOS_DIR: z.string().default('/var/lib/slipway/repos'),
   /** Presented once by a new worker node's agent to register; unset = registration refused. */
   SLIPWAY_JOIN_TOKEN: z.string().min(16, 'SLIPWAY_JOIN_TOKEN must be at least 16 characters').optional(),
+  /** Signs what the API puts on the internal bus (desired-state notices, log lines) and checks what it reads (scripts/up.sh generates it). */
+  SLIPWAY_INTERNAL_SECRET: internalSecret.optional(),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
 };
 

@@ -11,7 +11,7 @@ import { releaseForAddonChange } from './services/addon-releases.ts';
  * Builds the API's dependencies from its configuration. `queuePrefix` isolates
  * BullMQ queues (tests run several platforms on one Redis).
  */
-export function createDeps(config: ApiConfig, env: NodeJS.ProcessEnv = process.env, queuePrefix?: string): Deps {
+export function createDeps(config: ApiConfig, env: NodeJS.ProcessEnv = process.env, queuePrefix = config.BUILD_QUEUE_PREFIX): Deps {
   const log = createLogger('api', config.LOG_LEVEL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   // BullMQ workers block on Redis and require unlimited retries on their own connection.
