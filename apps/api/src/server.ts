@@ -59,7 +59,7 @@ export function createServer(deps: Deps): Express {
   // Git reads raw request bodies, so it comes before any body parser.
   app.use(createGitRemote(deps));
   // Agents authenticate with node credentials, not user tokens, so their routes sit outside the user-facing /v1 stack.
-  app.use('/v1/agent', createAgentRouter({ ...deps, joinToken: deps.config.SLIPWAY_JOIN_TOKEN ?? '' }));
+  app.use('/v1/agent', createAgentRouter({ ...deps, joinToken: deps.config.SLIPWAY_JOIN_TOKEN ?? '', internalSecret: deps.config.SLIPWAY_INTERNAL_SECRET }));
   app.use('/v1', createV1Router(deps, passport));
   app.use(dashboardMiddleware());
 

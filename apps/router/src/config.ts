@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { commonEnv, loadEnv } from '@slipway/core';
+import { commonEnv, internalSecret, loadEnv } from '@slipway/core';
 import { z } from 'zod';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
@@ -43,6 +43,8 @@ export const routerEnv = {
   ROUTER_HTTPS_PORT: int(8443),
   /** With TLS on, plain HTTP requests are redirected to HTTPS. */
   HTTPS_REDIRECT: flag(false),
+  /** Shared with the control plane: route entries and change notifications must carry its signature (unset: unsigned table, a warning at start). */
+  SLIPWAY_INTERNAL_SECRET: internalSecret.optional(),
   /** Grace period for in-flight requests on SIGTERM. */
   SHUTDOWN_GRACE_MS: int(25_000),
 };

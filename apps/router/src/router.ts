@@ -55,6 +55,7 @@ export async function startRouter(config: RouterConfig, log: Logger = createLogg
       registry.sync(next);
     },
     log,
+    config.SLIPWAY_INTERNAL_SECRET,
   );
   await source.start();
 

@@ -1,7 +1,32 @@
+import { sign, verify, type NonceCache } from '@slipway/core';
+
 /** Redis names shared by the API, the agent endpoints and the scheduler. */
 
-/** Publish an app id here after any change to its desired state (scale, release, restart, rollback). */
+/** Publish an app id (`*`: every app) here after any change to its desired state (scale, release, restart, rollback), through `desiredNotice`. */
 export const DESIRED_CHANNEL = 'slipway:desired:changed';
+/** Older notices are refused: a notice only says "look again", so a late one is worthless and a replayed one suspect. */
+export const NOTICE_MAX_AGE_MS = 60_000;
+
+/** The message for DESIRED_CHANNEL: the app id, signed when the platform has an internal secret. */
+export const desiredNotice = (appId: string, secret?: string): string => (secret ? sign(appId, secret) : appId);
+
+/** Any bus payload (log line, run exit), signed when the platform has an internal secret. */
+export const busMessage = (payload: string, secret?: string): string => (secret ? sign(payload, secret) : payload);
+
+/**
+ * The payload of a bus message or stored entry, or null when a secret is set and it is unsigned or
+ * forged (and, with `maxAgeMs`/`nonces`, stale or replayed). Without a secret, the message as is.
+ */
+export function readBusMessage(message: string, secret?: string, opts: { maxAgeMs?: number; nonces?: NonceCache } = {}): string | null {
+  if (!secret) return message;
+  const v = verify(message, secret, opts);
+  return v.ok ? v.payload : null;
+}
+
+/** The app id of a notice, or null when a secret is set and the notice is unsigned, forged, stale or replayed. */
+export function readDesired(message: string, secret?: string, nonces?: NonceCache): string | null {
+  return readBusMessage(message, secret, { maxAgeMs: NOTICE_MAX_AGE_MS, nonces });
+}
 /** Leader lease: one scheduler holds it and acts. */
 export const LEADER_KEY = 'slipway:scheduler:leader';
 /** Live log lines of an app, JSON `AppLogLine`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, loadEnv } from '@slipway/core';
+import { commonEnv, internalSecret, loadEnv } from '@slipway/core';
 import { defaultPolicy } from './model.ts';
 import type { Policy } from './model.ts';
 
@@ -11,6 +11,8 @@ export function loadSchedulerConfig(source: NodeJS.ProcessEnv = process.env) {
     {
       ...commonEnv,
       SLIPWAY_DOMAIN: z.string().default('slipway.localhost'),
+      /** Signs the route table and checks desired-state notices (scripts/up.sh generates it). */
+      SLIPWAY_INTERNAL_SECRET: internalSecret.optional(),
       SCHEDULER_TICK_MS: ms(2_000),
       SCHEDULER_LEASE_MS: ms(5_000),
       HEARTBEAT_TIMEOUT_MS: ms(defaultPolicy.heartbeatTimeoutMs),

@@ -15,6 +15,7 @@ const scheduler = new Scheduler({
   appsDomain: cfg.SLIPWAY_DOMAIN,
   tickMs: cfg.SCHEDULER_TICK_MS,
   leaseMs: cfg.SCHEDULER_LEASE_MS,
+  internalSecret: cfg.SLIPWAY_INTERNAL_SECRET,
 });
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.once(sig, () => void scheduler.stop().finally(() => process.exit(0)));

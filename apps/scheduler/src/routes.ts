@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
-import { getHostRoutes, setHostRoutes } from '@slipway/routing';
+import { defaultRouteKeys, getHostRoutes, setHostRoutes } from '@slipway/routing';
 import type { Route } from '@slipway/core';
 
 /**
@@ -8,7 +8,7 @@ import type { Route } from '@slipway/core';
  * active, draining ones as draining (in-flight requests finish, no new ones arrive).
  * Written only when different, so a steady cluster sends routers nothing.
  */
-export async function publishAppRoutes(db: Db, redis: Redis, appId: string, appsDomain: string): Promise<void> {
+export async function publishAppRoutes(db: Db, redis: Redis, appId: string, appsDomain: string, secret?: string): Promise<void> {
   const app = await db.app.findUnique({
     where: { id: appId },
     select: {
@@ -23,12 +23,12 @@ export async function publishAppRoutes(db: Db, redis: Redis, appId: string, apps
     .map((i) => ({ id: i.id, url: `http://${i.node!.address}:${i.hostPort}`, state: i.state === 'draining' ? ('draining' as const) : ('active' as const) }));
   const hosts = [{ hostname: `${app.name}.${appsDomain}`, pathPrefix: '/' }, ...app.domains];
   for (const h of hosts) {
-    const existing = (await getHostRoutes(redis, h.hostname)) ?? [];
+    const existing = (await getHostRoutes(redis, h.hostname, defaultRouteKeys, secret)) ?? [];
     const mine: Route = { app: app.name, pathPrefix: h.pathPrefix, balance: 'round-robin', affinity: app.sessionAffinity, backends };
     // Other apps may own other path prefixes of the same host: keep their entries.
     const others = existing.filter((r) => !(r.app === app.name && r.pathPrefix === h.pathPrefix));
     const before = existing.find((r) => r.app === app.name && r.pathPrefix === h.pathPrefix);
     if (before && JSON.stringify(before) === JSON.stringify(mine)) continue;
-    await setHostRoutes(redis, h.hostname, [...others, mine]);
+    await setHostRoutes(redis, h.hostname, [...others, mine], defaultRouteKeys, secret);
   }
 }

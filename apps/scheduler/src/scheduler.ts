@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
-import type { Logger } from '@slipway/core';
-import { DESIRED_CHANNEL, LEADER_KEY } from './channels.ts';
+import { NonceCache, type Logger } from '@slipway/core';
+import { DESIRED_CHANNEL, LEADER_KEY, readDesired } from './channels.ts';
 import { LeaderLease } from './lease.ts';
 import { loadState } from './state.ts';
 import { reconcileApp } from './reconcile.ts';
@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   leaseMs: number;
   /** Separate lease names let separate clusters (or test runs) share one Redis. */
   leaderKey?: string;
+  /** SLIPWAY_INTERNAL_SECRET: signs route entries; notices without its signature are ignored (the tick still runs). */
+  internalSecret?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export class Scheduler {
   private again = false;
   private stopped = false;
   isLeader = false;
+  private readonly nonces = new NonceCache();
 
   constructor(private readonly o: SchedulerOptions) {
     this.lease = new LeaderLease(o.redis, o.leaderKey ?? LEADER_KEY, this.id, o.leaseMs);
@@ -44,7 +47,10 @@ export class Scheduler {
 
   async start(): Promise<void> {
     await this.o.subscriber.subscribe(DESIRED_CHANNEL);
-    this.o.subscriber.on('message', () => this.kick());
+    this.o.subscriber.on('message', (_channel: string, message: string) => {
+      if (readDesired(message, this.o.internalSecret, this.nonces) === null) this.o.log.warn('refused unsigned, stale or replayed desired-state notice');
+      else this.kick();
+    });
     this.timer = setInterval(() => this.kick(), this.o.tickMs);
     this.kick();
   }
@@ -95,7 +101,7 @@ export class Scheduler {
       const actions = reconcileApp(app, mine, nodeMap, now, policy);
       if (actions.length > 0) await applyActions(db, log, actions, state.nodes, state.instances, now, policy);
       // Routes follow health reports too, which arrive without any action here.
-      await publishAppRoutes(db, this.o.redis, app.appId, this.o.appsDomain);
+      await publishAppRoutes(db, this.o.redis, app.appId, this.o.appsDomain, this.o.internalSecret);
     }
   }
 }

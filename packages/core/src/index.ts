@@ -5,3 +5,4 @@ export * from './secretbox.ts';
 export * from './passwords.ts';
 export * from './names.ts';
 export * from './routes.ts';
+export * from './signing.ts';

@@ -1,55 +1,110 @@
-import { hostRoutesSchema, type HostRoutes } from '@slipway/core';
+import { hostRoutesSchema, sign, verify, type HostRoutes } from '@slipway/core';
 import type { Redis } from 'ioredis';
 import { defaultRouteKeys, normalizeHost, type RouteKeys } from './keys.ts';
 
 type RouteInput = Parameters<typeof hostRoutesSchema.parse>[0];
+
+/** A stored entry once read and checked; `signedAt` is 0 for unsigned tables. */
+export interface StoredRoutes {
+  routes: HostRoutes;
+  signedAt: number;
+}
+
+/**
+ * With SLIPWAY_INTERNAL_SECRET, entries and notifications are signed (see
+ * core's signing.ts) and readers refuse what fails the check: a Redis writer
+ * without the secret cannot add backends. The entry's signature covers its
+ * hostname, so a valid entry cannot be copied to another host.
+ */
+const entryPayload = (host: string, json: string) => `${host}\n${json}`;
 
 /**
  * Replaces every route of one hostname and notifies routers. The write and the
  * notification go in one MULTI so a router never hears of a change it can't read.
  * Idempotent: writing the same routes twice leaves the same state.
  */
-export async function setHostRoutes(redis: Redis, host: string, routes: RouteInput, keys: RouteKeys = defaultRouteKeys): Promise<HostRoutes> {
+export async function setHostRoutes(redis: Redis, host: string, routes: RouteInput, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<HostRoutes> {
   const parsed = hostRoutesSchema.parse(routes);
   const name = normalizeHost(host);
   if (!name) throw new Error('setHostRoutes: empty hostname');
-  await redis.multi().hset(keys.hash, name, JSON.stringify(parsed)).publish(keys.channel, name).exec();
+  const json = JSON.stringify(parsed);
+  const value = secret ? sign(entryPayload(name, json), secret) : json;
+  await redis.multi().hset(keys.hash, name, value).publish(keys.channel, notification(name, secret)).exec();
   return parsed;
 }
 
 /** Removes a hostname (its routers answer 404 for it afterwards). Idempotent. */
-export async function deleteHost(redis: Redis, host: string, keys: RouteKeys = defaultRouteKeys): Promise<void> {
+export async function deleteHost(redis: Redis, host: string, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<void> {
   const name = normalizeHost(host);
-  await redis.multi().hdel(keys.hash, name).publish(keys.channel, name).exec();
+  await redis.multi().hdel(keys.hash, name).publish(keys.channel, notification(name, secret)).exec();
 }
 
-/** Parses one stored value; a malformed entry yields undefined so one bad host can't break the rest. */
-export function parseHostRoutes(raw: string | null | undefined): HostRoutes | undefined {
+/** What goes on the change channel: the hostname, signed when a secret is set. */
+export const notification = (host: string, secret?: string): string => (secret ? sign(host, secret) : host);
+
+/** Freshness window for change notifications (entries themselves carry no window: they are state). */
+export const NOTIFICATION_MAX_AGE_MS = 60_000;
+
+/**
+ * Parses one stored value; a malformed or (with a secret) unsigned, forged or
+ * misplaced entry yields undefined so one bad host can't break the rest.
+ */
+export function readEntry(host: string, raw: string | null | undefined, secret?: string): StoredRoutes | undefined {
   if (raw == null) return undefined;
+  let json = raw;
+  let signedAt = 0;
+  if (secret) {
+    const v = verify(raw, secret);
+    const prefix = `${host}\n`;
+    if (!v.ok || !v.payload.startsWith(prefix)) return undefined;
+    json = v.payload.slice(prefix.length);
+    signedAt = v.signedAt;
+  }
   try {
-    const parsed = hostRoutesSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    const parsed = hostRoutesSchema.safeParse(JSON.parse(json));
+    return parsed.success ? { routes: parsed.data, signedAt } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Routes of one hostname, or undefined when it has none (or its entry is malformed). */
-export async function getHostRoutes(redis: Redis, host: string, keys: RouteKeys = defaultRouteKeys): Promise<HostRoutes | undefined> {
-  return parseHostRoutes(await redis.hget(keys.hash, normalizeHost(host)));
+/** Routes of one hostname, or undefined when it has none (or its entry is malformed or fails its signature). */
+export async function getHostRoutes(redis: Redis, host: string, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<HostRoutes | undefined> {
+  const name = normalizeHost(host);
+  return readEntry(name, await redis.hget(keys.hash, name), secret)?.routes;
 }
 
-/** The whole table: hostname → routes. Malformed entries are reported through `onInvalid` and skipped. */
+/** One stored entry with its signing time, for readers that refuse rollbacks to older entries. */
+export async function getHostEntry(redis: Redis, host: string, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<{ present: boolean; entry?: StoredRoutes }> {
+  const name = normalizeHost(host);
+  const raw = await redis.hget(keys.hash, name);
+  return { present: raw != null, entry: readEntry(name, raw, secret) };
+}
+
+/** The whole table: hostname → routes. Bad entries are reported through `onInvalid` and skipped. */
 export async function listRoutes(
   redis: Redis,
   keys: RouteKeys = defaultRouteKeys,
   onInvalid: (host: string) => void = () => {},
+  secret?: string,
 ): Promise<Map<string, HostRoutes>> {
-  const all = await redis.hgetall(keys.hash);
   const table = new Map<string, HostRoutes>();
+  for (const [host, entry] of await listEntries(redis, keys, onInvalid, secret)) table.set(host, entry.routes);
+  return table;
+}
+
+/** Like listRoutes, with each entry's signing time. */
+export async function listEntries(
+  redis: Redis,
+  keys: RouteKeys = defaultRouteKeys,
+  onInvalid: (host: string) => void = () => {},
+  secret?: string,
+): Promise<Map<string, StoredRoutes>> {
+  const all = await redis.hgetall(keys.hash);
+  const table = new Map<string, StoredRoutes>();
   for (const [host, raw] of Object.entries(all)) {
-    const routes = parseHostRoutes(raw);
-    if (routes) table.set(host, routes);
+    const entry = readEntry(host, raw, secret);
+    if (entry) table.set(host, entry);
     else onInvalid(host);
   }
   return table;

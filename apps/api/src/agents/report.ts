@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import type { ContainerReport } from '@slipway/agent/protocol';
-import { DESIRED_CHANNEL, runExitChannel } from '@slipway/scheduler/channels';
+import { DESIRED_CHANNEL, busMessage, desiredNotice, runExitChannel } from '@slipway/scheduler/channels';
 
 type InstanceState = 'pending' | 'starting' | 'running' | 'draining' | 'stopped' | 'crashed';
 
@@ -47,7 +47,7 @@ export function patchFor(row: Row, c: ContainerReport, oneOff: boolean): Patch {
 }
 
 /** Applies one heartbeat's container reports to the node's instance rows; forgets rows whose container is gone after a stop. */
-export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[]): Promise<void> {
+export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[], secret?: string): Promise<void> {
   const rows = await db.instance.findMany({
     where: { nodeId },
     select: { id: true, appId: true, type: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, startedAt: true },
@@ -66,7 +66,7 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
     const { count } = await db.instance.updateMany({ where: { id: row.id, state: row.state, restarts: row.restarts }, data: patch });
     if (count === 0) continue;
     changedApps.add(row.appId);
-    if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), JSON.stringify({ exitCode: c.exitCode }));
+    if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), busMessage(JSON.stringify({ exitCode: c.exitCode }), secret));
   }
-  for (const appId of changedApps) await redis.publish(DESIRED_CHANNEL, appId);
+  for (const appId of changedApps) await redis.publish(DESIRED_CHANNEL, desiredNotice(appId, secret));
 }

@@ -7,7 +7,7 @@ import type { Logger, SecretBox } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import { heartbeatRequest, logBatch, registerRequest } from '@slipway/agent/protocol';
 import type { HeartbeatResponse, RegisterResponse } from '@slipway/agent/protocol';
-import { DESIRED_CHANNEL } from '@slipway/scheduler/channels';
+import { DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
 import { joinTokenMatches, nodeOf, requireNode } from './auth.ts';
 import { applyReport } from './report.ts';
 import { assignmentsFor } from './assignments.ts';
@@ -21,6 +21,8 @@ export interface AgentRouterDeps {
   log: Logger;
   /** Shared secret a new node presents once to register (SLIPWAY_JOIN_TOKEN). */
   joinToken: string;
+  /** SLIPWAY_INTERNAL_SECRET: signs desired-state notices and log lines. */
+  internalSecret?: string;
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -56,15 +58,15 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
     if (before.status === 'down') {
       await db.node.updateMany({ where: { id: node.id, status: 'down' }, data: { status: 'ready' } });
       log.info({ node: node.name }, 'node back up');
-      await redis.publish(DESIRED_CHANNEL, '*');
+      await redis.publish(DESIRED_CHANNEL, desiredNotice('*', deps.internalSecret));
     }
-    await applyReport(db, redis, node.id, body.containers);
+    await applyReport(db, redis, node.id, body.containers, deps.internalSecret);
     res.json({ instances: await assignmentsFor(db, box, node.id) } satisfies HeartbeatResponse);
   });
 
   router.post('/logs', requireNode(db), async (req: Request, res: Response) => {
     const body = parse(logBatch, req.body);
-    await publishLogs(db, redis, nodeOf(res).id, body.lines);
+    await publishLogs(db, redis, nodeOf(res).id, body.lines, deps.internalSecret);
     res.status(204).end();
   });
 

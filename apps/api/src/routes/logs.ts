@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { logsChannel, recentLogsKey, type AppLogLine } from '@slipway/scheduler/channels';
+import { NonceCache } from '@slipway/core';
+import { logsChannel, readBusMessage, recentLogsKey, type AppLogLine } from '@slipway/scheduler/channels';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { openStream } from '../http/stream.ts';
@@ -10,6 +11,9 @@ const logsQuery = z.object({
   type: z.string().optional(),
   dyno: z.string().optional(),
 });
+
+/** A live line older than this was not sent by the API just now: refused as replayed. */
+export const LIVE_LINE_MAX_AGE_MS = 60_000;
 
 export const logRoutes = [
   route({
@@ -26,9 +30,14 @@ export const logRoutes = [
       const sub = query.tail ? deps.redis.duplicate() : null;
       const pending: AppLogLine[] = [];
       let live = false;
+      const secret = deps.config.SLIPWAY_INTERNAL_SECRET;
+      const nonces = new NonceCache();
+      const refused = (why: string) => deps.log.warn({ app: app.name }, `refused ${why} log line`);
       if (sub) {
         sub.on('message', (_channel: string, message: string) => {
-          const line = JSON.parse(message) as AppLogLine;
+          const payload = readBusMessage(message, secret, { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces });
+          if (payload === null) return refused('unsigned, stale or replayed live');
+          const line = JSON.parse(payload) as AppLogLine;
           if (!wanted(line)) return;
           if (live) stream.send(line);
           else pending.push(line);
@@ -37,7 +46,9 @@ export const logRoutes = [
       }
       const stream = openStream(req, res, 'text/event-stream');
       const recent = query.lines ? await deps.redis.lrange(recentLogsKey(app.id), -query.lines * 4, -1) : [];
-      const history = recent.map((r) => JSON.parse(r) as AppLogLine).filter(wanted).slice(-query.lines);
+      const verified = recent.map((r) => readBusMessage(r, secret));
+      if (verified.includes(null)) refused('unsigned stored');
+      const history = verified.flatMap((r) => (r === null ? [] : [JSON.parse(r) as AppLogLine])).filter(wanted).slice(-query.lines);
       for (const line of history) stream.send(line);
       const seen = new Set(history.map((l) => `${l.ts}|${l.instanceId}|${l.line}`));
       for (const line of pending) if (!seen.has(`${line.ts}|${line.instanceId}|${line.line}`)) stream.send(line);

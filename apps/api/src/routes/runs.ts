@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { logsChannel, runExitChannel, type AppLogLine } from '@slipway/scheduler/channels';
+import { NonceCache } from '@slipway/core';
+import { logsChannel, readBusMessage, runExitChannel, type AppLogLine } from '@slipway/scheduler/channels';
+import { LIVE_LINE_MAX_AGE_MS } from './logs.ts';
 import { SIZES, startOneOff } from '@slipway/scheduler/operations';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
@@ -20,13 +22,16 @@ export const runRoutes = [
       const sub = deps.redis.duplicate();
       let name = '';
       const buffered: AppLogLine[] = [];
+      const nonces = new NonceCache();
       sub.on('message', (channel: string, message: string) => {
+        const payload = readBusMessage(message, deps.config.SLIPWAY_INTERNAL_SECRET, { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces });
+        if (payload === null) return deps.log.warn({ app: app.name, channel }, 'refused unsigned, stale or replayed message');
         if (channel === logsChannel(app.id)) {
-          const line = JSON.parse(message) as AppLogLine;
+          const line = JSON.parse(payload) as AppLogLine;
           if (!name) buffered.push(line);
           else if (line.dyno === name) stream.send({ line: line.line, stream: line.stream });
         } else {
-          stream.send(JSON.parse(message) as { exitCode: number });
+          stream.send(JSON.parse(payload) as { exitCode: number });
           stream.end();
         }
       });

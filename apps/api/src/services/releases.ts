@@ -1,4 +1,5 @@
 import { Prisma, type Release } from '@slipway/db';
+import { desiredNotice } from '@slipway/scheduler/channels';
 import type { Deps } from '../deps.ts';
 
 export const DESIRED_CHANNEL = 'slipway:desired:changed';
@@ -68,7 +69,7 @@ export async function inReleaseTx<T>(deps: Deps, fn: (tx: Tx) => Promise<T>): Pr
 
 /** Tells the scheduler the desired state of an app changed (it also polls, so a lost message only delays). */
 export async function notifyDesired(deps: Deps, appId: string): Promise<void> {
-  await deps.redis.publish(DESIRED_CHANNEL, appId).catch((err: unknown) => deps.log.warn({ err }, 'desired-state notify failed'));
+  await deps.redis.publish(DESIRED_CHANNEL, desiredNotice(appId, deps.config.SLIPWAY_INTERNAL_SECRET)).catch((err: unknown) => deps.log.warn({ err }, 'desired-state notify failed'));
 }
 
 export function describeConfigChange(set: string[], unset: string[]): string {

@@ -1,5 +1,5 @@
-import type { Logger } from '@slipway/core';
-import { getHostRoutes, listRoutes, type RouteKeys } from '@slipway/routing';
+import { NonceCache, verify, type HostRoutes, type Logger } from '@slipway/core';
+import { NOTIFICATION_MAX_AGE_MS, getHostEntry, listEntries, type RouteKeys } from '@slipway/routing';
 import { Redis } from 'ioredis';
 import { RouteTable } from './table.ts';
 
@@ -7,27 +7,38 @@ import { RouteTable } from './table.ts';
  * Feeds the route table from Redis: the whole hash at start and after every
  * reconnect, one host per change notification. Each change hands a new table
  * to `apply`. Notifications for one host are applied in arrival order.
+ *
+ * With a secret, only signed entries and fresh, unreplayed signed notifications
+ * count; an entry signed before the one in use (a replayed old entry) is refused
+ * too. Refusals are logged and the current routes stay.
  */
 export class RedisRouteSource {
   private readonly client: Redis;
   private readonly sub: Redis;
   private table = RouteTable.empty();
   private chain: Promise<void> = Promise.resolve();
+  private readonly signedAt = new Map<string, number>();
+  private readonly nonces = new NonceCache();
 
   constructor(
     redisUrl: string,
     private readonly keys: RouteKeys,
     private readonly apply: (table: RouteTable) => void,
     private readonly log: Logger,
+    private readonly secret?: string,
   ) {
     const opts = { maxRetriesPerRequest: null, lazyConnect: true } as const;
     this.client = new Redis(redisUrl, opts);
     this.sub = new Redis(redisUrl, opts);
     this.client.on('error', (err) => this.log.warn({ err: err.message }, 'route store connection error'));
     this.sub.on('error', (err) => this.log.warn({ err: err.message }, 'route subscription error'));
-    this.sub.on('message', (_channel: string, host: string) => this.enqueue(() => this.reloadHost(host)));
+    this.sub.on('message', (_channel: string, message: string) => {
+      const host = this.hostOf(message);
+      if (host) this.enqueue(() => this.reloadHost(host));
+    });
     // After a reconnect we may have missed notifications: reload everything.
     this.sub.on('ready', () => this.enqueue(() => this.reloadAll()));
+    if (!secret) this.log.warn('SLIPWAY_INTERNAL_SECRET is unset: route entries are not verified');
   }
 
   async start(): Promise<void> {
@@ -37,19 +48,47 @@ export class RedisRouteSource {
     await this.chain;
   }
 
+  private hostOf(message: string): string | null {
+    if (!this.secret) return message;
+    const v = verify(message, this.secret, { maxAgeMs: NOTIFICATION_MAX_AGE_MS, nonces: this.nonces });
+    if (v.ok) return v.payload;
+    this.log.warn({ reason: v.reason }, 'refused route change notification');
+    return null;
+  }
+
   private enqueue(step: () => Promise<void>): void {
     this.chain = this.chain.then(step).catch((err: Error) => this.log.error({ err: err.message }, 'route reload failed'));
   }
 
   private async reloadAll(): Promise<void> {
-    const all = await listRoutes(this.client, this.keys, (host) => this.log.error({ host }, 'ignoring malformed routes'));
-    this.set(RouteTable.from(all));
-    this.log.info({ hosts: all.size }, 'route table loaded');
+    const all = await listEntries(this.client, this.keys, (host) => this.log.error({ host }, 'ignoring malformed or unsigned routes'), this.secret);
+    // Hosts refused as rollbacks keep the routes in use.
+    const kept = new Map([...this.table.routes()].map(([host, routes]) => [host, [...routes]]));
+    const routes = [...all].map(([host, e]): [string, HostRoutes | undefined] => [host, this.fresh(host, e.signedAt) ? e.routes : kept.get(host)]);
+    this.set(RouteTable.from(routes.filter((r): r is [string, HostRoutes] => r[1] !== undefined)));
+    this.log.info({ hosts: this.table.size }, 'route table loaded');
   }
 
   private async reloadHost(host: string): Promise<void> {
-    this.set(this.table.withHost(host, await getHostRoutes(this.client, host, this.keys)));
+    const { present, entry } = await getHostEntry(this.client, host, this.keys, this.secret);
+    if (present && !entry) {
+      this.log.error({ host }, 'refused malformed or unsigned route entry');
+      return;
+    }
+    if (entry && !this.fresh(host, entry.signedAt)) return;
+    if (!entry) this.signedAt.delete(host);
+    this.set(this.table.withHost(host, entry?.routes));
     this.log.debug({ host }, 'route updated');
+  }
+
+  /** False (and logged) for an entry signed before the one in use: an old entry written back. */
+  private fresh(host: string, signedAt: number): boolean {
+    if (signedAt < (this.signedAt.get(host) ?? 0)) {
+      this.log.warn({ host }, 'refused route entry older than the one in use');
+      return false;
+    }
+    this.signedAt.set(host, signedAt);
+    return true;
   }
 
   private set(table: RouteTable): void {
