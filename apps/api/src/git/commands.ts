@@ -1,3 +1,4 @@
+import { badRequest } from '@slipway/core';
 /** One ref update a client asks receive-pack to make. */
 export interface RefUpdate {
   oldSha: string;
@@ -20,7 +21,7 @@ export function parseCommands(lines: Buffer[]): { updates: RefUpdate[]; capabili
     if (i === 0 && caps !== undefined) capabilities = caps.trim().split(' ').filter(Boolean);
     if (command.startsWith('shallow ')) continue;
     const m = /^([0-9a-f]{40}) ([0-9a-f]{40}) (.+)$/.exec(command);
-    if (!m) throw new Error(`Unexpected push command: ${command.slice(0, 80)}`);
+    if (!m) throw badRequest(`Unexpected push command: ${command.slice(0, 80)}`);
     updates.push({ oldSha: m[1]!, newSha: m[2]!, ref: m[3]! });
   }
   return { updates, capabilities };

@@ -58,6 +58,8 @@ export async function receivePack(body: Readable, res: Response, ctx: ReceiveCon
   const uploaded = finished(limit).catch(() => undefined);
   child.stdin.on('error', () => undefined);
   limit.on('error', () => body.destroy());
+  // The body can still fail to decode after its head (bad gzip): the push then fails, the process stays up.
+  body.on('error', () => child.kill('SIGKILL'));
   child.stdin.write(consumed);
   body.pipe(limit).pipe(child.stdin);
   body.resume();

@@ -1,3 +1,4 @@
+import { badRequest } from '@slipway/core';
 import type { Readable } from 'node:stream';
 
 /**
@@ -12,25 +13,27 @@ export function readRequestHead(body: Readable, maxHeadBytes = 1 << 20): Promise
     let offset = 0;
     const lines: Buffer[] = [];
     const finish = (err?: Error) => {
-      body.off('data', onData).off('end', onEnd).off('error', finish);
+      body.off('data', onData).off('end', onEnd).off('error', onError);
       body.pause();
       if (err) reject(err);
       else resolve({ lines, consumed: Buffer.concat(chunks) });
     };
-    const onEnd = () => finish(new Error('Request ended before the push command list'));
+    const onEnd = () => finish(badRequest('The push request ended before its command list'));
+    // A body that fails to decode (bad gzip) is the client's fault, not ours.
+    const onError = (err: Error) => finish(badRequest(`Unreadable push request body: ${err.message}`));
     const onData = (chunk: Buffer) => {
       chunks.push(chunk);
       buf = Buffer.concat([buf, chunk]);
       while (buf.length - offset >= 4) {
         const len = Number.parseInt(buf.subarray(offset, offset + 4).toString('latin1'), 16);
-        if (Number.isNaN(len) || (len > 0 && len < 4)) return finish(new Error('Malformed push request'));
+        if (Number.isNaN(len) || (len > 0 && len < 4)) return finish(badRequest('Malformed push request: bad pkt-line length'));
         if (len === 0) return finish();
         if (buf.length - offset < len) break;
         lines.push(buf.subarray(offset + 4, offset + len));
         offset += len;
       }
-      if (buf.length > maxHeadBytes) finish(new Error('Push command list is too long'));
+      if (buf.length > maxHeadBytes) finish(badRequest('Push command list is too long'));
     };
-    body.on('data', onData).on('end', onEnd).on('error', finish);
+    body.on('data', onData).on('end', onEnd).on('error', onError);
   });
 }

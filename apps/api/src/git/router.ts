@@ -106,6 +106,12 @@ function runGit(args: string[], input: Readable | null, res: Response): void {
   const child = spawn('git', args, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
   if (input && child.stdin) {
     child.stdin.on('error', () => undefined);
+    // A body that fails to decode (bad gzip) must not go unhandled: it would take the process down.
+    input.on('error', (err: Error) => {
+      child.kill();
+      if (res.headersSent) res.destroy();
+      else res.status(400).type('text/plain').end(`Unreadable request body: ${err.message}\n`);
+    });
     input.pipe(child.stdin);
   }
   child.stdout?.pipe(res);
