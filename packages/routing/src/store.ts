@@ -109,3 +109,16 @@ export async function listEntries(
   }
   return table;
 }
+
+/**
+ * Takes one app's routes off a hostname, keeping other apps' path prefixes on it;
+ * the host goes away when nothing is left. Idempotent.
+ */
+export async function removeAppRoutes(redis: Redis, host: string, app: string, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<void> {
+  const name = normalizeHost(host);
+  const { present, entry } = await getHostEntry(redis, name, keys, secret);
+  if (!present) return;
+  const rest = (entry?.routes ?? []).filter((r) => r.app !== app);
+  if (rest.length) await setHostRoutes(redis, name, rest, keys, secret);
+  else await deleteHost(redis, name, keys, secret);
+}

@@ -9,6 +9,7 @@ import { pageOf, readPage } from '../http/pagination.ts';
 import { appFor, teamFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { notifyDesired } from '../services/releases.ts';
+import { destroyApp } from '../services/destroy-app.ts';
 
 export function appView(deps: Deps, app: App & { team?: { name: string } }): Record<string, unknown> {
   return {
@@ -153,10 +154,9 @@ export const appRoutes = [
     status: 204,
     handler: async ({ deps, principal, params, req }) => {
       const app = await appFor(deps, principal, params.app!, 'manage');
-      const { count } = await deps.db.app.deleteMany({ where: { id: app.id } });
-      if (!count) throw notFound(`App "${app.name}"`);
-      await audit(deps, req, principal, { action: 'app.destroy', teamId: app.teamId, appId: app.id, target: app.name });
-      await notifyDesired(deps, app.id);
+      const destroyed = await destroyApp(deps, app, principal.user.id);
+      if (!destroyed) throw notFound(`App "${app.name}"`);
+      await audit(deps, req, principal, { action: 'app.destroy', teamId: app.teamId, appId: app.id, target: app.name, data: { ...destroyed } });
     },
   }),
 ];

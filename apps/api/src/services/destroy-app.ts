@@ -1,0 +1,43 @@
+import { rm } from 'node:fs/promises';
+import type { App } from '@slipway/db';
+import { defaultRouteKeys, removeAppRoutes } from '@slipway/routing';
+import type { Deps } from '../deps.ts';
+import { repoPath } from '../git/repos.ts';
+import { releaseApp } from './addon-releases.ts';
+import { notifyDesired } from './releases.ts';
+
+export interface DestroyedApp {
+  hosts: string[];
+  addons: string[];
+  builds: number;
+}
+
+/**
+ * Everything an app owns goes with it. The row goes first (cascading to
+ * instances, domains, builds, releases, attachments), so nothing can place or
+ * route it again; then the things outside the database, each step idempotent:
+ * its add-ons are deprovisioned (other apps they were attached to get a release
+ * without them), its routes leave the router table, queued builds leave the queue
+ * and its git repository is deleted (a new app of the same name starts clean).
+ * Containers need no call: agents remove any container no longer assigned to
+ * them, including a node that was down now and reports later.
+ */
+export async function destroyApp(deps: Deps, app: App, actorId: string): Promise<DestroyedApp | null> {
+  const [domains, builds, addons] = await Promise.all([
+    deps.db.domain.findMany({ where: { appId: app.id }, select: { hostname: true } }),
+    deps.db.build.findMany({ where: { appId: app.id, status: { in: ['pending', 'building'] } }, select: { id: true } }),
+    deps.db.addon.findMany({ where: { ownerAppId: app.id, state: { not: 'deprovisioned' } }, select: { id: true, name: true } }),
+  ]);
+  const { count } = await deps.db.app.deleteMany({ where: { id: app.id } });
+  if (!count) return null;
+  for (const addon of addons) {
+    const { detachedAppIds } = await deps.broker.service.deprovision(addon.id);
+    for (const other of detachedAppIds.filter((id) => id !== app.id)) await releaseApp(deps, other, `Detach ${addon.name} (its app was destroyed)`, actorId);
+  }
+  const hosts = [`${app.name}.${deps.config.SLIPWAY_DOMAIN}`, ...domains.map((d) => d.hostname)];
+  for (const host of hosts) await removeAppRoutes(deps.redis, host, app.name, defaultRouteKeys, deps.config.SLIPWAY_INTERNAL_SECRET);
+  for (const b of builds) await deps.buildQueue.remove(b.id).catch((err: unknown) => deps.log.warn({ err, build: b.id }, 'queued build not removed'));
+  await rm(repoPath(deps.config.SLIPWAY_REPOS_DIR, app.name), { recursive: true, force: true });
+  await notifyDesired(deps, app.id);
+  return { hosts, addons: addons.map((a) => a.name), builds: builds.length };
+}

@@ -1,0 +1,103 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { getHostRoutes, setHostRoutes, defaultRouteKeys } from '@slipway/routing';
+import { plan } from '../../apps/agent/src/converge.ts';
+import { syncCatalog } from '../../packages/addons/src/catalog.ts';
+import { startApi, client, tokenFor, type TestApi } from '../support/api-server.ts';
+
+// Destroying an app removes what it owns everywhere: routes (default and custom
+// hosts; another app's prefix on the same host stays), add-ons it owns, queued
+// builds, its git repository, and — through the agents' rule that unassigned
+// containers go — its containers, also on a node that was away and reports later.
+// A repeat or an unknown app answers 404 and changes nothing. Real API, Redis, git, BullMQ.
+const run = promisify(execFile);
+const secret = randomBytes(32).toString('hex');
+const joinToken = randomBytes(16).toString('hex');
+let api: TestApi;
+let call: ReturnType<typeof client>;
+const suffix = randomBytes(3).toString('hex');
+const app = `doomed-${suffix}`;
+const host = `${app}.slipway.localhost`;
+const custom = `www.${app}.example`;
+
+before(async () => {
+  api = await startApi({ SLIPWAY_INTERNAL_SECRET: secret, SLIPWAY_JOIN_TOKEN: joinToken });
+  call = client(api.url, await tokenFor(api.url, api.admin.email, api.admin.password));
+});
+after(async () => {
+  for (const h of [host, custom]) await api.deps.redis.hdel(defaultRouteKeys.hash, h);
+  await api?.stop();
+});
+
+test('destroying an app removes its routes, add-ons, queued builds, repository and containers; repeats are harmless', async () => {
+  const created = (await call('POST', '/v1/apps', { name: app })).body as { id: string; gitUrl: string };
+  await call('POST', `/v1/apps/${app}/domains`, { hostname: custom });
+  const db = api.deps.db;
+
+  // Its repository, through a real push.
+  const work = mkdtempSync(join(tmpdir(), 'doomed-'));
+  writeFileSync(join(work, 'README'), 'x\n');
+  const env = { ...process.env, HOME: work };
+  await run('git', ['init', '-q', '-b', 'feature', work], { env });
+  await run('git', ['add', '.'], { cwd: work, env });
+  await run('git', ['-c', 'user.email=d@d', '-c', 'user.name=d', 'commit', '-qm', 'x'], { cwd: work, env });
+  const url = new URL(`/${app}.git`, api.url);
+  [url.username, url.password] = ['x', await tokenFor(api.url, api.admin.email, api.admin.password)];
+  await run('git', ['push', '-q', url.href, 'HEAD:refs/heads/feature'], { cwd: work, env });
+  rmSync(work, { recursive: true, force: true });
+  const repo = join(api.deps.config.SLIPWAY_REPOS_DIR, `${app}.git`);
+  assert.ok(existsSync(repo));
+
+  // Routes as the scheduler publishes them, plus another app's prefix on a shared host.
+  const backend = (a: string) => ({ app: a, backends: [{ id: `${a}-1`, url: 'http://127.0.0.1:9' }] });
+  await setHostRoutes(api.deps.redis, host, [backend(app)], defaultRouteKeys, secret);
+  await setHostRoutes(api.deps.redis, custom, [backend(app), { ...backend('neighbour'), pathPrefix: '/b' }], defaultRouteKeys, secret);
+
+  // A queued build, an owned add-on, and an instance on a node.
+  const build = await db.build.create({ data: { appId: created.id, commitSha: 'b'.repeat(40) } });
+  await api.deps.buildQueue.add('build', { buildId: build.id }, { jobId: build.id, delay: 3_600_000 });
+  await syncCatalog(db);
+  const plan0 = await db.addonPlan.findFirstOrThrow({ where: { service: 'postgres' } });
+  const addon = await db.addon.create({ data: { name: `${app}-db`, planId: plan0.id, teamId: (await db.app.findUniqueOrThrow({ where: { id: created.id } })).teamId, ownerAppId: created.id, state: 'available', attachments: { create: { appId: created.id, alias: 'DATABASE' } } } });
+  const reg = await client(api.url)('POST', '/v1/agent/register', { joinToken, name: `n-${suffix}`, address: '10.9.9.9', memoryMb: 1024, cpus: 1 });
+  assert.equal(reg.status, 201, JSON.stringify(reg.body));
+  const node = reg.body as { nodeId: string; credential: string };
+  const release = await db.release.create({ data: { appId: created.id, version: 1, image: 'img', description: 'x', config: '' } });
+  const inst = await db.instance.create({ data: { appId: created.id, releaseId: release.id, type: 'web', name: 'web.1', nodeId: node.nodeId, state: 'running' } });
+
+  const eventsBefore = await db.event.count();
+  assert.equal((await call('DELETE', `/v1/apps/${app}`)).status, 204);
+
+  assert.equal(await db.app.count({ where: { id: created.id } }), 0);
+  assert.equal(await db.domain.count({ where: { hostname: custom } }), 0);
+  assert.equal(await getHostRoutes(api.deps.redis, host, defaultRouteKeys, secret), undefined);
+  assert.deepEqual((await getHostRoutes(api.deps.redis, custom, defaultRouteKeys, secret))?.map((r) => r.app), ['neighbour']);
+  assert.notEqual((await db.addon.findUniqueOrThrow({ where: { id: addon.id } })).state, 'available');
+  assert.equal(await api.deps.buildQueue.getJob(build.id), undefined);
+  assert.equal(existsSync(repo), false);
+  const event = await db.event.findFirstOrThrow({ where: { action: 'app.destroy', target: app } });
+  assert.ok(event.sourceIp && event.actorId);
+
+  // The node was away: when it reports its old container, it is told nothing of the app, and its converge removes it.
+  const hb = await client(api.url, node.credential)('POST', '/v1/agent/heartbeat', {
+    memoryMb: 1024, cpus: 1,
+    containers: [{ instanceId: inst.id, generation: 0, containerId: 'c1', hostPort: 31000, status: 'running', health: 'healthy', exitCode: null, startedAt: new Date().toISOString() }],
+  });
+  assert.equal(hb.status, 200, JSON.stringify(hb.body));
+  const assigned = (hb.body as { instances: Parameters<typeof plan>[0] }).instances;
+  assert.deepEqual(plan(assigned, [{ containerId: 'c1', instanceId: inst.id, generation: 0, running: true, oneOff: false, stopTimeoutSec: 5 }]).remove.map((m) => m.containerId), ['c1']);
+
+  // Repeats and unknown apps: 404, nothing changes.
+  const apps = await db.app.count();
+  assert.equal((await call('DELETE', `/v1/apps/${app}`)).status, 404);
+  assert.equal((await call('DELETE', '/v1/apps/never-existed')).status, 404);
+  assert.equal(await db.app.count(), apps);
+  assert.equal(await db.event.count(), eventsBefore + 1);
+  assert.deepEqual((await getHostRoutes(api.deps.redis, custom, defaultRouteKeys, secret))?.map((r) => r.app), ['neighbour']);
+});
