@@ -6,6 +6,7 @@
 import { cp as copy, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Docker from 'dockerode';
 import { waitFor } from '../../test/cluster/harness/exec.ts';
 import { BridgeLease } from '../../test/support/bridge-lease.ts';
 import { Platform } from '../../test/e2e/platform.ts';
@@ -14,6 +15,7 @@ import { User, viaRouter } from '../../test/e2e/user.ts';
 import { Load } from '../../test/e2e/load.ts';
 
 const runs = Number(process.argv[2] ?? 2);
+const startedSec = Math.floor(Date.now() / 1000) - 1;
 const platform = new Platform();
 const bridge = new BridgeLease();
 let workers: Workers | null = null;
@@ -85,6 +87,10 @@ try {
     await platform.stop().catch((e) => console.error('platform cleanup', e));
     await workers?.destroy();
     await bridge.release();
+  }
+  const docker = new Docker();
+  for (const i of await docker.listImages({ filters: { label: ['slipway.app'] } })) {
+    if (/^tiny\d+$/.test(i.Labels?.['slipway.app'] ?? '') && i.Created >= startedSec) await docker.getImage(i.Id).remove({ force: true }).catch(() => {});
   }
   await rm(tmp, { recursive: true, force: true });
 }
