@@ -192,7 +192,9 @@ test('apps:destroy refuses without a matching --confirm', async () => {
   assert.match(refused, /--confirm shop/);
   oneLineError(await slipway(['apps:destroy', '-a', 'shop', '--confirm', 'other']), 1);
   assert.match(await ok(['apps', '--json']), /"shop"/);
-  assert.equal(await ok(['apps:destroy', '-a', 'shop', '--confirm', 'shop']), 'Destroyed shop\n');
+  assert.match(oneLineError(await slipway(['apps:destroy', 'shop', '-a', 'other', '--confirm', 'shop']), 2), /Two different apps/);
+  // Heroku's positional form, as well as -a.
+  assert.equal(await ok(['apps:destroy', 'shop', '--confirm', 'shop']), 'Destroyed shop\n');
   assert.match(oneLineError(await slipway(['apps:info', '-a', 'shop']), 1), /not found/);
 });
 

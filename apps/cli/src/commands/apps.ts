@@ -3,7 +3,7 @@ import type { AppInfo, AppSummary } from '../api-types.ts';
 import { randomAppName } from '../app-names.ts';
 import { api } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
-import { SlipwayCliError } from '../errors.ts';
+import { SlipwayCliError, usageError } from '../errors.ts';
 import { DEFAULT_REMOTE, git, gitUrlFor, remoteUrl } from '../git-remote.ts';
 import { appOption, jsonOption, type AppOpts, type JsonOpts } from '../options.ts';
 import { formatDate, heading, keyValues, print, printJson, table } from '../output.ts';
@@ -85,12 +85,13 @@ export function register(program: Command): void {
     });
 
   program
-    .command('apps:destroy')
-    .description('permanently destroy an app and everything it owns')
+    .command('apps:destroy [app]')
+    .description('permanently destroy an app and everything it owns (Heroku style: apps:destroy APP --confirm APP)')
     .addOption(appOption())
     .option('--confirm <app>', 'the app name again, to confirm')
-    .action(async (opts: AppOpts & { confirm?: string }) => {
-      const app = await resolveApp(opts.app);
+    .action(async (positional: string | undefined, opts: AppOpts & { confirm?: string }) => {
+      if (positional && opts.app && positional !== opts.app) throw usageError(`Two different apps given: ${positional} and -a ${opts.app}`);
+      const app = await resolveApp(positional ?? opts.app);
       if (opts.confirm !== app) {
         throw new SlipwayCliError(`This destroys ${app} and all its data, releases and domains; to proceed, run again with --confirm ${app}`);
       }
