@@ -2,18 +2,19 @@
  * Time from `ps:scale web=10` to all ten healthy on a real three-node test cluster
  * (network namespaces, one dockerd + agent each). Needs root. Run: node --import tsx bench/scheduler/scale.ts
  */
-import { rm } from 'node:fs/promises';
 import { deleteHost } from '@slipway/routing';
 import { scaleFormation } from '../../apps/scheduler/src/operations.ts';
 import { ControlPlane } from '../../test/cluster/harness/control-plane.ts';
-import { TestNode, createBridge, deleteBridge } from '../../test/cluster/harness/nodes.ts';
+import { TestNode } from '../../test/cluster/harness/nodes.ts';
+import { BridgeLease } from '../../test/support/bridge-lease.ts';
 import { TEST_IMAGE, buildTestImage, shipImage } from '../../test/cluster/harness/images.ts';
 import { waitFor } from '../../test/cluster/harness/exec.ts';
 
 const nodes = [new TestNode('n1', 1), new TestNode('n2', 2), new TestNode('n3', 3)];
 const cp = new ControlPlane();
+const bridge = new BridgeLease();
 try {
-  await createBridge();
+  await bridge.acquire(300_000);
   await Promise.all(nodes.map((n) => n.create()));
   await buildTestImage();
   await Promise.all(nodes.map((n) => shipImage(n)));
@@ -26,15 +27,15 @@ try {
   await cp.db.release.create({ data: { appId: app.id, version: 1, image: TEST_IMAGE, processTypes: { web: 'node /app/server.js' }, config: cp.box.encryptJson({ VERSION: 'v1' }), description: 'v1' } });
   for (const [from, to] of [[0, 10], [10, 20]] as const) {
     const t0 = Date.now();
-    await scaleFormation(cp.db, cp.redis, app.id, [{ type: 'web', quantity: to }]);
+    await scaleFormation(cp.db, cp.notify, app.id, [{ type: 'web', quantity: to }]);
     await waitFor(`${to} healthy`, async () => (await cp.db.instance.count({ where: { appId: app.id, state: 'running', healthy: true } })) === to, 120_000, 100);
     console.log(`ps:scale web=${to} (from ${from}) → all healthy: ${Date.now() - t0} ms`);
   }
   await deleteHost(cp.redis, `bench-app.${cp.appsDomain}`);
 } finally {
   await cp.stop().catch((e) => console.error(e));
-  await Promise.all(nodes.map((n) => n.destroy().catch((e) => console.error(e))));
-  await deleteBridge();
-  await rm('/var/lib/slw', { recursive: true, force: true });
-  await rm('/run/slw', { recursive: true, force: true });
+  if (bridge.isHeld) {
+    await Promise.all(nodes.map((n) => n.destroy().catch((e) => console.error(e))));
+    await bridge.release();
+  }
 }

@@ -72,7 +72,7 @@ describe('image shipping to worker nodes', { timeout: 900_000 }, () => {
   test('a node without the image downloads it once and runs the release', async () => {
     await assert.rejects(node.docker.getImage(TEST_IMAGE).inspect(), 'the node starts without the image');
     const v1 = await release(1, TEST_IMAGE);
-    await scaleFormation(cp.db, cp.redis, appId, [{ type: 'web', quantity: 2 }]);
+    await scaleFormation(cp.db, cp.notify, appId, [{ type: 'web', quantity: 2 }]);
     const rows = await waitFor('2 healthy v1 instances', () => healthy(2, v1), 90_000, 500);
     const got = await request(`http://${node.address}:${rows[0]!.hostPort}/`);
     assert.match(await got.body.text(), /^v1 web\.\d/);

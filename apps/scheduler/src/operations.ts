@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import { SlipwayError, badRequest, notFound, processType } from '@slipway/core';
-import { DESIRED_CHANNEL } from './channels.ts';
 import { defaultPolicy } from './model.ts';
 import { place } from './placement/index.ts';
 import { loadState } from './state.ts';
@@ -31,7 +29,8 @@ export const formationUpdates = z
   .min(1)
   .max(20);
 
-const notify = (redis: Redis, appId: string) => redis.publish(DESIRED_CHANNEL, appId);
+/** Tells schedulers an app's desired state changed ('*': the whole cluster); the caller signs it. */
+export type NotifyDesired = (appId: string) => Promise<void>;
 
 /** Types come from the formation and from the latest usable release's Procfile. */
 async function knownTypes(db: Db, appId: string): Promise<Set<string>> {
@@ -44,7 +43,7 @@ async function knownTypes(db: Db, appId: string): Promise<Set<string>> {
 }
 
 /** `ps:scale web=3 worker=1:basic`: all or nothing, only known process types. */
-export async function scaleFormation(db: Db, redis: Redis, appId: string, changes: unknown): Promise<void> {
+export async function scaleFormation(db: Db, notify: NotifyDesired, appId: string, changes: unknown): Promise<void> {
   const parsed = formationUpdates.safeParse(changes);
   if (!parsed.success) throw new SlipwayError('validation_failed', `Invalid scale: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const known = await knownTypes(db, appId);
@@ -59,28 +58,28 @@ export async function scaleFormation(db: Db, redis: Redis, appId: string, change
       return db.formation.upsert({ where: { appId_type: { appId, type: u.type } }, create: { appId, type: u.type, quantity: 0, ...quantity, ...size }, update: { ...quantity, ...size } });
     }),
   );
-  await notify(redis, appId);
+  await notify(appId);
 }
 
 /** `ps:restart [type]`: drains the instances; the scheduler starts fresh ones in their place. */
-export async function restartProcesses(db: Db, redis: Redis, appId: string, type?: string): Promise<number> {
+export async function restartProcesses(db: Db, notify: NotifyDesired, appId: string, type?: string): Promise<number> {
   const { count } = await db.instance.updateMany({ where: { appId, type: type ?? { not: 'run' }, state: { in: ['pending', 'starting', 'running', 'crashed'] } }, data: { state: 'draining' } });
-  await notify(redis, appId);
+  await notify(appId);
   return count;
 }
 
 /** `ps:stop web.2`: stops one instance (the formation brings a fresh one, as on Heroku). */
-export async function stopInstance(db: Db, redis: Redis, appId: string, name: string): Promise<void> {
+export async function stopInstance(db: Db, notify: NotifyDesired, appId: string, name: string): Promise<void> {
   const { count } = await db.instance.updateMany({ where: { appId, name, state: { notIn: ['stopped', 'draining'] } }, data: { state: 'draining' } });
   if (count === 0) throw notFound(`Instance ${name}`);
-  await notify(redis, appId);
+  await notify(appId);
 }
 
 /**
  * `run -a APP -- CMD`: a one-off container with the current release's env on a node chosen by placement.
  * Subscribe to logsChannel(appId) (lines with dyno = name) and runExitChannel(instanceId) ({ exitCode }) before calling.
  */
-export async function startOneOff(db: Db, redis: Redis, appId: string, command: string, memoryMb = 512): Promise<{ instanceId: string; name: string }> {
+export async function startOneOff(db: Db, appId: string, command: string, memoryMb = 512): Promise<{ instanceId: string; name: string }> {
   if (command.trim() === '') throw badRequest('Give a command to run');
   const release = await db.release.findFirst({ where: { appId, status: { in: ['succeeded', 'deploying', 'pending'] }, image: { not: null } }, orderBy: { version: 'desc' } });
   if (!release) throw badRequest('This app has no release to run yet: push code first');
@@ -94,15 +93,15 @@ export async function startOneOff(db: Db, redis: Redis, appId: string, command: 
 }
 
 /** `nodes:drain NAME`: no new placements; instances move away (replacement first, then the old drains). */
-export async function drainNode(db: Db, redis: Redis, name: string): Promise<void> {
+export async function drainNode(db: Db, notify: NotifyDesired, name: string): Promise<void> {
   const { count } = await db.node.updateMany({ where: { name }, data: { status: 'draining' } });
   if (count === 0) throw notFound(`Node ${name}`);
-  await redis.publish(DESIRED_CHANNEL, '*');
+  await notify('*');
 }
 
 /** `nodes:remove NAME`: forgets the node; its instances are re-placed and its credential stops working. */
-export async function removeNode(db: Db, redis: Redis, name: string): Promise<void> {
+export async function removeNode(db: Db, notify: NotifyDesired, name: string): Promise<void> {
   const { count } = await db.node.deleteMany({ where: { name } });
   if (count === 0) throw notFound(`Node ${name}`);
-  await redis.publish(DESIRED_CHANNEL, '*');
+  await notify('*');
 }

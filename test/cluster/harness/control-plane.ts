@@ -10,6 +10,7 @@ import { createDb, migrateDeploy } from '@slipway/db';
 import type { Db } from '@slipway/db';
 import { createAgentRouter } from '../../../apps/api/src/agents/router.ts';
 import { Scheduler } from '../../../apps/scheduler/src/scheduler.ts';
+import { DESIRED_CHANNEL, desiredNotice } from '../../../apps/scheduler/src/channels.ts';
 import { defaultPolicy } from '../../../apps/scheduler/src/model.ts';
 import type { Policy } from '../../../apps/scheduler/src/model.ts';
 import { BRIDGE_ADDR } from './nodes.ts';
@@ -27,6 +28,10 @@ export class ControlPlane {
   readonly appsDomain = `c${this.id}.test`;
   readonly leaderKey = `slipway:test:${this.id}:leader`;
   readonly redis = new Redis('redis://127.0.0.1:6379');
+  /** What the API does after a desired-state change (unsigned: this control plane runs without a bus secret). */
+  readonly notify = async (appId: string): Promise<void> => {
+    await this.redis.publish(DESIRED_CHANNEL, desiredNotice(appId));
+  };
   db!: Db;
   url = '';
   private server: Server | null = null;

@@ -1,4 +1,4 @@
-import { DESIRED_CHANNEL } from '@slipway/scheduler/channels';
+import { DESIRED_CHANNEL, readDesired } from '@slipway/scheduler/channels';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { openStream } from '../http/stream.ts';
@@ -18,8 +18,9 @@ export const eventStreamRoutes = [
       const sub = deps.redis.duplicate();
       sub.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'app events subscription error'));
       let timer: NodeJS.Timeout | null = null;
-      sub.on('message', (_channel: string, appId: string) => {
-        // '*' is a cluster-wide change (a node came or went): it may touch this app too.
+      sub.on('message', (_channel: string, message: string) => {
+        // Only notices signed with the bus secret count; '*' is a cluster-wide change (a node came or went).
+        const appId = readDesired(message, deps.config.SLIPWAY_INTERNAL_SECRET);
         if ((appId !== app.id && appId !== '*') || timer) return;
         timer = setTimeout(() => {
           timer = null;

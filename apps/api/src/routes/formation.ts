@@ -3,6 +3,7 @@ import { formationUpdates, scaleFormation } from '@slipway/scheduler/operations'
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
+import { desiredNotifier } from '../services/releases.ts';
 
 export const formationRoutes = [
   route({
@@ -25,7 +26,7 @@ export const formationRoutes = [
     body: z.strictObject({ updates: formationUpdates }),
     handler: async ({ deps, principal, params, body, req }) => {
       const app = await appFor(deps, principal, params.app!, 'operate');
-      await scaleFormation(deps.db, deps.redis, app.id, body.updates);
+      await scaleFormation(deps.db, desiredNotifier(deps), app.id, body.updates);
       await audit(deps, req, principal, { action: 'formation.update', teamId: app.teamId, appId: app.id, target: app.name, data: body.updates });
       const rows = await deps.db.formation.findMany({ where: { appId: app.id }, orderBy: { type: 'asc' } });
       return rows.map((f) => ({ type: f.type, quantity: f.quantity, size: f.size, memoryMb: f.memoryMb }));

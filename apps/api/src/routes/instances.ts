@@ -4,6 +4,7 @@ import { restartProcesses, stopInstance } from '@slipway/scheduler/operations';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
+import { desiredNotifier } from '../services/releases.ts';
 
 export const instanceRoutes = [
   route({
@@ -42,7 +43,7 @@ export const instanceRoutes = [
     body: z.strictObject({ type: processType.optional() }),
     handler: async ({ deps, principal, params, body, req }) => {
       const app = await appFor(deps, principal, params.app!, 'operate');
-      const restarted = await restartProcesses(deps.db, deps.redis, app.id, body.type);
+      const restarted = await restartProcesses(deps.db, desiredNotifier(deps), app.id, body.type);
       await audit(deps, req, principal, { action: 'ps.restart', teamId: app.teamId, appId: app.id, target: body.type ?? 'all' });
       return { restarted };
     },
@@ -55,7 +56,7 @@ export const instanceRoutes = [
     status: 202,
     handler: async ({ deps, principal, params, req }) => {
       const app = await appFor(deps, principal, params.app!, 'operate');
-      await stopInstance(deps.db, deps.redis, app.id, params.name!);
+      await stopInstance(deps.db, desiredNotifier(deps), app.id, params.name!);
       await audit(deps, req, principal, { action: 'ps.stop', teamId: app.teamId, appId: app.id, target: params.name });
       return { stopped: params.name };
     },

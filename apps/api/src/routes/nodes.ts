@@ -2,6 +2,7 @@ import { drainNode, removeNode } from '@slipway/scheduler/operations';
 import { route } from '../http/route.ts';
 import { requireAdmin } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
+import { desiredNotifier } from '../services/releases.ts';
 
 export const nodeRoutes = [
   route({
@@ -36,7 +37,7 @@ export const nodeRoutes = [
     need: 'manage',
     handler: async ({ deps, principal, params, req }) => {
       requireAdmin(principal);
-      await drainNode(deps.db, deps.redis, params.name!);
+      await drainNode(deps.db, desiredNotifier(deps), params.name!);
       await audit(deps, req, principal, { action: 'node.drain', target: params.name });
       return { draining: params.name };
     },
@@ -50,7 +51,7 @@ export const nodeRoutes = [
     need: 'manage',
     handler: async ({ deps, principal, params, req }) => {
       requireAdmin(principal);
-      await removeNode(deps.db, deps.redis, params.name!);
+      await removeNode(deps.db, desiredNotifier(deps), params.name!);
       await audit(deps, req, principal, { action: 'node.remove', target: params.name });
     },
   }),

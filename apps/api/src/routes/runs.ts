@@ -39,7 +39,7 @@ export const runRoutes = [
       await sub.subscribe(logsChannel(app.id));
       let run: { instanceId: string; name: string };
       try {
-        run = await startOneOff(deps.db, deps.redis, app.id, body.command, memoryMb);
+        run = await startOneOff(deps.db, app.id, body.command, memoryMb);
       } catch (e) {
         sub.disconnect();
         throw e;

@@ -1,8 +1,7 @@
 import { Prisma, type Release } from '@slipway/db';
-import { desiredNotice } from '@slipway/scheduler/channels';
+import { DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
 import type { Deps } from '../deps.ts';
 
-export const DESIRED_CHANNEL = 'slipway:desired:changed';
 
 type Tx = Prisma.TransactionClient;
 
@@ -68,6 +67,9 @@ export async function inReleaseTx<T>(deps: Deps, fn: (tx: Tx) => Promise<T>): Pr
 }
 
 /** Tells the scheduler the desired state of an app changed (it also polls, so a lost message only delays). */
+/** `notifyDesired` bound to these deps, for the scheduler's operations. */
+export const desiredNotifier = (deps: Deps) => (appId: string): Promise<void> => notifyDesired(deps, appId);
+
 export async function notifyDesired(deps: Deps, appId: string): Promise<void> {
   await deps.redis.publish(DESIRED_CHANNEL, desiredNotice(appId, deps.config.SLIPWAY_INTERNAL_SECRET)).catch((err: unknown) => deps.log.warn({ err }, 'desired-state notify failed'));
 }
