@@ -34,9 +34,15 @@ const cases: { name: string; app: AppDesired; instances: InstanceView[]; want: s
   { name: 'rollout completes', app: app({ target: 'r2', formation: [spec(2)] }), instances: [inst('i3', { releaseId: 'r2' }), inst('i4', { releaseId: 'r2' })], want: ['release r2 succeeded'] },
   { name: 'rollout succeeds once the old instances drain', app: app({ target: 'r2' }), instances: [inst('i1', { state: 'draining', updatedAt: NOW }), inst('i3', { releaseId: 'r2' })], want: ['release r2 succeeded'] },
   {
-    name: 'crash during rollout fails the release and removes new instances',
+    name: 'a first crash during rollout is retried in place (its node may have died under it)',
     app: app({ target: 'r2', formation: [spec(2)] }),
-    instances: [inst('i1'), inst('i2'), inst('i3', { releaseId: 'r2', state: 'crashed', healthy: false })],
+    instances: [inst('i1'), inst('i2'), inst('i3', { releaseId: 'r2', state: 'crashed', healthy: false, updatedAt: NOW - 60_000, startedAt: NOW - 60_100 })],
+    want: ['restart i3#1'],
+  },
+  {
+    name: 'a second crash during rollout fails the release and removes new instances',
+    app: app({ target: 'r2', formation: [spec(2)] }),
+    instances: [inst('i1'), inst('i2'), inst('i3', { releaseId: 'r2', state: 'crashed', healthy: false, restarts: 1, updatedAt: NOW - 1_000, startedAt: NOW - 1_100 })],
     want: ['release r2 failed', 'stop i3 rollout-failed'],
   },
   { name: 'crashed instance waits for back-off', app: app(), instances: [inst('i1', { state: 'crashed', healthy: false, restarts: 1, updatedAt: NOW - 1_000, startedAt: NOW - 1_100 })], want: [] },

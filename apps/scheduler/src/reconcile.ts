@@ -67,8 +67,11 @@ function reconcileType(
   const old = instances.filter((i) => !isCurrent(i));
 
   const crashed = current.filter((i) => i.state === 'crashed');
-  if (rolling && crashed.length > 0) {
-    return { actions, settled: false, failure: `${spec.type} instance ${crashed[0]!.name} failed its health check or exited during the rollout` };
+  // A first crash during a rollout may be its node dying under it: it is retried once in place
+  // (or re-placed when the node is marked down). A second crash is the release's own fault.
+  const crashedAgain = crashed.find((i) => restartCount(i, policy) >= 1);
+  if (rolling && crashedAgain) {
+    return { actions, settled: false, failure: `${spec.type} instance ${crashedAgain.name} failed its health check or exited during the rollout, twice` };
   }
   for (const inst of crashed) {
     const n = restartCount(inst, policy);
@@ -82,7 +85,8 @@ function reconcileType(
     for (const inst of pickExtras(current, current.length - spec.quantity)) actions.push({ kind: 'drain', instanceId: inst.id, reason: 'scale-down' });
   }
   const healthy = current.filter((i) => i.healthy && i.state === 'running').length;
-  const pending = current.filter((i) => !(i.healthy && i.state === 'running') && i.state !== 'crashed').length;
+  // Crashed ones awaiting their restart count as pending: the surge stays bounded while they retry.
+  const pending = current.filter((i) => !(i.healthy && i.state === 'running')).length;
   const missing = spec.quantity - current.length;
   if (missing > 0) {
     // With nothing old serving there is nothing to protect: start them all at once.
