@@ -10,7 +10,8 @@ const counters = new WeakMap<Route, { n: number }>();
  * and available, else one by the route's strategy among active, available
  * backends not yet tried. When every backend is passively ejected for 5xx
  * bursts (not for refused connections) they are used anyway: an app answering
- * errors beats no app at all.
+ * errors beats no app at all. A retry prefers another node than the one that
+ * failed: a node that dies takes all its instances with it.
  */
 export function pickBackend(
   route: Route,
@@ -20,20 +21,31 @@ export function pickBackend(
   pinnedId?: string,
 ): BackendState | undefined {
   const usable: BackendState[] = [];
+  const sameNode: BackendState[] = [];
   const fallback: BackendState[] = [];
+  const triedNodes = new Set<string>();
+  if (tried.size > 0) {
+    for (const b of route.backends) {
+      const s = registry.get(b);
+      if (s && tried.has(s.key)) triedNodes.add(nodeOf(s.url));
+    }
+  }
   for (const b of route.backends) {
     if (b.state !== 'active') continue;
     const s = registry.get(b);
     if (!s || tried.has(s.key)) continue;
-    if (s.available(now)) usable.push(s);
+    if (s.available(now)) (triedNodes.has(nodeOf(s.url)) ? sameNode : usable).push(s);
     else if (s.health.healthy && s.passive.reason === '5xx') fallback.push(s);
   }
   if (pinnedId !== undefined) {
     const pinned = usable.find((s) => s.id === pinnedId);
     if (pinned) return pinned;
   }
-  const pool = usable.length > 0 ? usable : fallback;
+  const pool = usable.length > 0 ? usable : sameNode.length > 0 ? sameNode : fallback;
   let counter = counters.get(route);
   if (!counter) counters.set(route, (counter = { n: Math.floor(Math.random() * 1000) }));
   return strategies[route.balance](pool, counter);
 }
+
+/** The node part of a backend URL (its host without the port). */
+const nodeOf = (url: string): string => url.slice(url.indexOf('//') + 2).replace(/:\d+(\/.*)?$/, '');
