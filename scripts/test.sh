@@ -12,6 +12,15 @@ say "type-checking"
 npx tsc -p tsconfig.json
 say "building the dashboard (type-checks it too)"
 npm run --silent build -w @slipway/dashboard >/dev/null
+# Multi-node suites share the slw0 bridge and slw-* namespaces; a run killed mid-way leaves them behind.
+if [ -z "${SLIPWAY_KEEP_TEST_NODES:-}" ] && ip link show slw0 >/dev/null 2>&1; then
+  say "removing test nodes left by an interrupted run"
+  for ns in $(ip netns list | awk '$1 ~ /^slw-/ {print $1}'); do
+    ip netns pids "$ns" | xargs -r kill -9 2>/dev/null || true
+    ip netns del "$ns" || true
+  done
+  ip link del slw0 || true
+fi
 mapfile -t files < <(find apps packages test -name '*.test.ts' -not -path '*/node_modules/*' -not -path 'test/fixtures/*' | sort)
 [ $# -gt 0 ] && files=("$@")
 say "running ${#files[@]} test files"
