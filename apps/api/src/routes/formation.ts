@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { formationUpdates, scaleFormation } from '@slipway/scheduler/operations';
+import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { desiredNotifier } from '../services/releases.ts';
+
+async function formationOf(deps: Deps, appId: string) {
+  const rows = await deps.db.formation.findMany({ where: { appId }, orderBy: { type: 'asc' } });
+  return rows.map((f) => ({ type: f.type, quantity: f.quantity, size: f.size, memoryMb: f.memoryMb }));
+}
 
 export const formationRoutes = [
   route({
@@ -13,8 +19,7 @@ export const formationRoutes = [
     summary: 'Process types with quantity and size',
     handler: async ({ deps, principal, params }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
-      const rows = await deps.db.formation.findMany({ where: { appId: app.id }, orderBy: { type: 'asc' } });
-      return rows.map((f) => ({ type: f.type, quantity: f.quantity, size: f.size, memoryMb: f.memoryMb }));
+      return formationOf(deps, app.id);
     },
   }),
   route({
@@ -28,8 +33,7 @@ export const formationRoutes = [
       const app = await appFor(deps, principal, params.app!, 'operate');
       await scaleFormation(deps.db, desiredNotifier(deps), app.id, body.updates);
       await audit(deps, req, principal, { action: 'formation.update', teamId: app.teamId, appId: app.id, target: app.name, data: body.updates });
-      const rows = await deps.db.formation.findMany({ where: { appId: app.id }, orderBy: { type: 'asc' } });
-      return rows.map((f) => ({ type: f.type, quantity: f.quantity, size: f.size, memoryMb: f.memoryMb }));
+      return formationOf(deps, app.id);
     },
   }),
 ];
