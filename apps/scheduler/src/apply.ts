@@ -15,8 +15,10 @@ export async function applyActions(db: Db, log: Logger, actions: Action[], nodes
     switch (a.kind) {
       case 'place': {
         const ask = { appId: a.appId, type: a.spec.type, memoryMb: a.spec.memoryMb, constraints: a.spec.constraints };
-        const result = place(ask, a.count, nodes, instances, now, policy);
-        if (result.unplaced > 0) log.warn({ app: a.appId, type: a.spec.type, unplaced: result.unplaced, rejected: result.rejected }, 'not enough capacity to place every instance');
+        const onlyNodes = a.onlyNodes;
+        const result = place(ask, a.count, onlyNodes ? nodes.filter((n) => onlyNodes.includes(n.id)) : nodes, instances, now, policy);
+        // A rebalancing move that does not fit stays where it is; only a formation short of instances is worth a warning.
+        if (result.unplaced > 0 && !onlyNodes) log.warn({ app: a.appId, type: a.spec.type, unplaced: result.unplaced, rejected: result.rejected }, 'not enough capacity to place every instance');
         const taken = instances.filter((i) => i.appId === a.appId && i.state !== 'stopped' && i.state !== 'draining').map((i) => i.name);
         const names = nextNames(a.spec.type, taken, result.nodeIds.length);
         for (const [k, nodeId] of result.nodeIds.entries()) {

@@ -74,7 +74,8 @@ export const defaultPolicy: Policy = {
 export type StopReason = 'scale-down' | 'node-down' | 'rollout' | 'rollout-failed' | 'not-in-formation' | 'drained';
 
 export type Action =
-  | { kind: 'place'; appId: string; releaseId: string; spec: ProcessSpec; count: number }
+  /** onlyNodes: a rebalancing move, placed on those nodes or not at all. */
+  | { kind: 'place'; appId: string; releaseId: string; spec: ProcessSpec; count: number; onlyNodes?: string[] }
   | { kind: 'drain'; instanceId: string; reason: StopReason }
   | { kind: 'stop'; instanceId: string; reason: StopReason }
   | { kind: 'restart'; instanceId: string; restarts: number }

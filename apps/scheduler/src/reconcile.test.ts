@@ -8,7 +8,7 @@ import { NOW, app, inst, node, spec } from './testing.ts';
 const nodes = new Map<string, NodeView>([['n1', node('n1')], ['n2', node('n2')], ['n3', node('n3', { status: 'draining' })], ['dead', node('dead', { lastHeartbeatAt: NOW - 60_000 })]]);
 const brief = (a: Action): string => {
   switch (a.kind) {
-    case 'place': return `place ${a.spec.type}@${a.releaseId}×${a.count}`;
+    case 'place': return `place ${a.spec.type}@${a.releaseId}×${a.count}${a.onlyNodes ? `→${a.onlyNodes.join(',')}` : ''}`;
     case 'release': return `release ${a.releaseId} ${a.status}`;
     case 'restart': return `restart ${a.instanceId}#${a.restarts}`;
     default: return `${a.kind} ${a.instanceId} ${a.reason}`;
@@ -58,6 +58,38 @@ const cases: { name: string; app: AppDesired; instances: InstanceView[]; want: s
 for (const c of cases) {
   test(`reconcile: ${c.name}`, () => {
     assert.deepEqual(reconcileApp(c.app, c.instances, nodes, NOW, defaultPolicy).map(brief).sort(), [...c.want].sort());
+  });
+}
+
+// Rebalancing: three ready nodes, where n3 has just come back empty.
+const three = new Map<string, NodeView>(['n1', 'n2', 'n3'].map((id) => [id, node(id)]));
+const spread = (...nodeIds: string[]) => nodeIds.map((nodeId, k) => inst(`i${k + 1}`, { nodeId }));
+const rebalance: { name: string; app: AppDesired; instances: InstanceView[]; want: string[]; nodes?: Map<string, NodeView> }[] = [
+  { name: 'a returned node gets one instance, replacement first', app: app({ formation: [spec(3)] }), instances: spread('n1', 'n1', 'n2'), want: ['place web@r1×1→n3'] },
+  {
+    name: 'the move waits for its replacement to be healthy',
+    app: app({ formation: [spec(3)] }),
+    instances: [...spread('n1', 'n1', 'n2'), inst('i4', { nodeId: 'n3', state: 'starting', healthy: false })],
+    want: [],
+  },
+  { name: 'a healthy replacement lets the fullest node give one up', app: app({ formation: [spec(3)] }), instances: spread('n1', 'n1', 'n2', 'n3'), want: ['drain i2 scale-down'] },
+  { name: 'an even spread stays', app: app({ formation: [spec(3)] }), instances: spread('n1', 'n2', 'n3'), want: [] },
+  { name: 'a difference of one stays', app: app({ formation: [spec(4)] }), instances: spread('n1', 'n1', 'n2', 'n3'), want: [] },
+  { name: 'six on two nodes move to the empty one', app: app({ formation: [spec(6)] }), instances: spread('n1', 'n1', 'n1', 'n2', 'n2', 'n2'), want: ['place web@r1×1→n3'] },
+  { name: 'no move during a rollout', app: app({ target: 'r2', formation: [spec(3)] }), instances: [...spread('n1', 'n1', 'n2'), inst('i4', { releaseId: 'r2', nodeId: 'n3', state: 'starting', healthy: false })], want: [] },
+  { name: 'no move while an instance is crashed', app: app({ formation: [spec(3)] }), instances: [...spread('n1', 'n1'), inst('i3', { nodeId: 'n2', state: 'crashed', healthy: false, restarts: 3 })], want: [] },
+  { name: 'a node without the required label is not a target', app: app({ formation: [spec(2, { constraints: { disk: 'ssd' } })] }), instances: spread('n1', 'n1'), want: [] },
+  {
+    name: 'a labelled node is a target',
+    app: app({ formation: [spec(2, { constraints: { disk: 'ssd' } })] }),
+    instances: spread('n1', 'n1'),
+    nodes: new Map([['n1', node('n1', { labels: { disk: 'ssd' } })], ['n2', node('n2', { labels: { disk: 'ssd' } })]]),
+    want: ['place web@r1×1→n2'],
+  },
+];
+for (const c of rebalance) {
+  test(`reconcile rebalances: ${c.name}`, () => {
+    assert.deepEqual(reconcileApp(c.app, c.instances, c.nodes ?? three, NOW, defaultPolicy).map(brief).sort(), [...c.want].sort());
   });
 }
 

@@ -26,8 +26,9 @@ export function reconcileApp(desired: AppDesired, instances: InstanceView[], nod
   if (desired.target === null) return actions;
 
   const rolling = desired.serving !== desired.target && active.some((i) => i.releaseId !== desired.target && wanted.has(i.type));
+  const steady = desired.serving === desired.target;
   const perType = [...wanted.values()].map((spec) =>
-    reconcileType(desired.appId, desired.target!, spec, active.filter((i) => i.type === spec.type), nodes, rolling, now, policy),
+    reconcileType(desired.appId, desired.target!, spec, active.filter((i) => i.type === spec.type), nodes, { rolling, steady, now, policy }),
   );
   const failure = perType.find((r) => r.failure !== undefined)?.failure;
   if (failure !== undefined) {
@@ -50,21 +51,28 @@ interface TypeResult {
   failure?: string;
 }
 
-function reconcileType(
-  appId: string,
-  target: string,
-  spec: ProcessSpec,
-  instances: InstanceView[],
-  nodes: Map<string, NodeView>,
-  rolling: boolean,
-  now: number,
-  policy: Policy,
-): TypeResult {
+interface TypeContext {
+  /** A new release is replacing instances of an older one. */
+  rolling: boolean;
+  /** The target release is the one serving: no rollout in progress. */
+  steady: boolean;
+  now: number;
+  policy: Policy;
+}
+
+function reconcileType(appId: string, target: string, spec: ProcessSpec, instances: InstanceView[], nodes: Map<string, NodeView>, ctx: TypeContext): TypeResult {
+  const { rolling, now, policy } = ctx;
   const actions: Action[] = [];
   // Instances on a draining node are migrated like old-release ones: replacement first.
   const isCurrent = (i: InstanceView) => i.releaseId === target && nodes.get(i.nodeId!)?.status === 'ready';
-  const current = instances.filter(isCurrent);
+  let current = instances.filter(isCurrent);
   const old = instances.filter((i) => !isCurrent(i));
+  // A returning or new node gets its share back, one instance at a time, migrated the same way.
+  const move = ctx.steady && old.length === 0 ? rebalanceMove(current, spec, nodes, now, policy) : null;
+  if (move !== null) {
+    current = current.filter((i) => i !== move.instance);
+    old.push(move.instance);
+  }
 
   const crashed = current.filter((i) => i.state === 'crashed');
   // A first crash during a rollout may be its node dying under it: it is retried once in place
@@ -91,7 +99,7 @@ function reconcileType(
   if (missing > 0) {
     // With nothing old serving there is nothing to protect: start them all at once.
     const room = oldUp.length === 0 ? missing : Math.min(missing, Math.max(0, policy.surge - pending));
-    if (room > 0) actions.push({ kind: 'place', appId, releaseId: target, spec, count: room });
+    if (room > 0) actions.push({ kind: 'place', appId, releaseId: target, spec, count: room, ...(move && { onlyNodes: move.to }) });
   }
   // Each healthy new instance lets one old one go.
   const excessOld = Math.min(oldUp.length, oldUp.length + Math.min(healthy, spec.quantity) - spec.quantity);
@@ -109,11 +117,49 @@ export function restartCount(inst: Pick<InstanceView, 'restarts' | 'startedAt' |
 /** Exponential back-off: base × 2^restarts, capped. */
 export const backoffMs = (restarts: number, policy: Policy): number => Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** restarts);
 
-/** Which instances to let go first: crashed or unhealthy ones, then the newest (highest name index). */
+/**
+ * Which instances to let go first: crashed, then unhealthy, then healthy ones; within a rank
+ * the one on the node holding most of them (so what stays is spread), then the newest.
+ */
 function pickExtras(instances: InstanceView[], count: number): InstanceView[] {
-  if (count <= 0) return [];
   const rank = (i: InstanceView) => (i.state === 'crashed' ? 0 : i.healthy ? 2 : 1);
-  return [...instances].sort((a, b) => rank(a) - rank(b) || nameIndex(b.name) - nameIndex(a.name)).slice(0, count);
+  const perNode = countBy(instances, (i) => i.nodeId ?? '');
+  const left = [...instances];
+  const picked: InstanceView[] = [];
+  while (picked.length < count && left.length > 0) {
+    left.sort((a, b) => rank(a) - rank(b) || perNode.get(b.nodeId ?? '')! - perNode.get(a.nodeId ?? '')! || nameIndex(b.name) - nameIndex(a.name));
+    const next = left.shift()!;
+    perNode.set(next.nodeId ?? '', perNode.get(next.nodeId ?? '')! - 1);
+    picked.push(next);
+  }
+  return picked;
+}
+
+/**
+ * One instance to move when the healthy ones are spread unevenly over the nodes that could
+ * run them (a node came back or joined): from the fullest node, to the nodes holding at
+ * least two fewer. Null when the spread is even enough, or the formation is not whole and
+ * healthy (a rollout, a crash or a scale change settles first). Placement is limited to
+ * those nodes, so a node that cannot take it (memory) never causes a move back and forth.
+ */
+function rebalanceMove(current: InstanceView[], spec: ProcessSpec, nodes: Map<string, NodeView>, now: number, policy: Policy): { instance: InstanceView; to: string[] } | null {
+  const up = current.filter((i) => i.state === 'running' && i.healthy);
+  if (spec.quantity < 2 || up.length < spec.quantity || current.some((i) => i.state === 'crashed')) return null;
+  const eligible = [...nodes.values()].filter((n) => n.status === 'ready' && isLiveNode(n, now, policy) && Object.entries(spec.constraints).every(([k, v]) => n.labels[k] === v));
+  const load = new Map(eligible.map((n) => [n.id, 0]));
+  for (const i of up) if (load.has(i.nodeId ?? '')) load.set(i.nodeId!, load.get(i.nodeId!)! + 1);
+  const byLoad = [...load.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const [fullest, most] = byLoad[0] ?? ['', 0];
+  const to = byLoad.filter(([, n]) => n <= most - 2).map(([id]) => id);
+  if (to.length === 0) return null;
+  const instance = up.filter((i) => i.nodeId === fullest).sort((a, b) => nameIndex(b.name) - nameIndex(a.name))[0]!;
+  return { instance, to };
+}
+
+function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of items) m.set(key(t), (m.get(key(t)) ?? 0) + 1);
+  return m;
 }
 
 export const nameIndex = (name: string): number => Number(name.slice(name.lastIndexOf('.') + 1)) || 0;
