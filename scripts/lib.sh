@@ -53,6 +53,12 @@ ensure_redis() {
   die "Redis is not answering on 127.0.0.1:6379"
 }
 
+# The builder makes its stack image from this host's node binary and a static busybox (/bin/sh inside).
+ensure_stack_tools() {
+  have file || apt_install file
+  file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || apt_install busybox-static
+}
+
 docker_up() { [ -S /var/run/docker.sock ] && /usr/bin/docker version >/dev/null 2>&1; }
 ensure_docker() {
   docker_up && return 0

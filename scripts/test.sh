@@ -7,6 +7,7 @@ ensure_node_deps
 ensure_postgres
 ensure_redis
 ensure_docker
+ensure_stack_tools
 have chromium || apt_install chromium
 say "type-checking"
 npx tsc -p tsconfig.json

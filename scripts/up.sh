@@ -9,6 +9,7 @@ ensure_node_deps
 ensure_postgres
 ensure_redis
 ensure_docker
+ensure_stack_tools
 
 export SLIPWAY_HOME="${SLIPWAY_HOME:-$ROOT/.data}"
 mkdir -p "$SLIPWAY_HOME/logs"
