@@ -14,7 +14,7 @@ export async function applyActions(db: Db, log: Logger, actions: Action[], nodes
   for (const a of actions) {
     switch (a.kind) {
       case 'place': {
-        const ask = { appId: a.appId, type: a.spec.type, memoryMb: a.spec.memoryMb, constraints: a.spec.constraints };
+        const ask = { appId: a.appId, type: a.spec.type, releaseId: a.releaseId, memoryMb: a.spec.memoryMb, constraints: a.spec.constraints };
         const onlyNodes = a.onlyNodes;
         const result = place(ask, a.count, onlyNodes ? nodes.filter((n) => onlyNodes.includes(n.id)) : nodes, instances, now, policy);
         // A rebalancing move that does not fit stays where it is; only a formation short of instances is worth a warning.

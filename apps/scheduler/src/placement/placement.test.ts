@@ -20,6 +20,12 @@ const cases: { name: string; ask: Ask; count: number; nodes: NodeView[]; running
   { name: 'stale heartbeat is never used', ask: ask(), count: 1, nodes: [node('n1', { lastHeartbeatAt: NOW - 10_000 }), node('n2')], running: [], want: { n2: 1 } },
   { name: 'labels are honoured', ask: ask({ constraints: { disk: 'ssd' } }), count: 2, nodes: [node('n1'), node('n2', { labels: { disk: 'ssd' } })], running: [], want: { n2: 2 } },
   { name: 'memory limits placement', ask: ask({ memoryMb: 1024 }), count: 5, nodes: [node('n1', { memoryMb: 2048 }), node('n2', { memoryMb: 2048 })], running: [], want: { n1: 2, n2: 2 }, unplaced: 1 },
+  {
+    name: 'a rollout spreads the new release among itself',
+    ask: ask({ releaseId: 'r2' }), count: 1, nodes: three,
+    running: [inst('i1', { nodeId: 'n1' }), inst('i2', { nodeId: 'n2' }), inst('i3', { nodeId: 'n3' }), inst('i4', { nodeId: 'n1', releaseId: 'r2' })],
+    want: { n2: 1 },
+  },
   { name: 'no node at all', ask: ask(), count: 1, nodes: [], running: [], want: {}, unplaced: 1 },
 ];
 

@@ -36,7 +36,8 @@ export function candidates(ask: Ask, nodes: NodeView[], running: InstanceView[])
     const c = inst.nodeId === null ? undefined : byId.get(inst.nodeId);
     if (c === undefined || inst.state === 'stopped') continue;
     c.usedMemoryMb += inst.memoryMb;
-    if (inst.appId === ask.appId && inst.type === ask.type && inst.state !== 'draining') c.sameGroup += 1;
+    const sameRelease = ask.releaseId === undefined || inst.releaseId === ask.releaseId;
+    if (inst.appId === ask.appId && inst.type === ask.type && sameRelease && inst.state !== 'draining') c.sameGroup += 1;
   }
   return [...byId.values()];
 }

@@ -4,6 +4,8 @@ import type { NodeView } from '../model.ts';
 export interface Ask {
   appId: string;
   type: string;
+  /** When set, spread counts only instances of this release: a rollout spreads the new instances among themselves. */
+  releaseId?: string;
   memoryMb: number;
   constraints: Record<string, string>;
 }
@@ -12,6 +14,6 @@ export interface Ask {
 export interface Candidate {
   node: NodeView;
   usedMemoryMb: number;
-  /** Instances of the asking app and process type already on the node. */
+  /** Instances of the asking app and process type (and release, when asked) already on the node. */
   sameGroup: number;
 }
