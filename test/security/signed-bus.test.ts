@@ -9,12 +9,13 @@ import { logsChannel, recentLogsKey, type AppLogLine } from '@slipway/scheduler/
 import { loadRouterConfig } from '../../apps/router/src/config.ts';
 import { startRouter, type RunningRouter } from '../../apps/router/src/router.ts';
 import { publishLogs } from '../../apps/api/src/agents/logs.ts';
+import { buildLogKey, publishEnd, publishLine } from '../../apps/builder/src/queue/build-log.ts';
 import { startBackend, type TestBackend } from '../router/helpers.ts';
 import { startApi, client, tokenFor, type TestApi } from '../support/api-server.ts';
 
 // The internal bus with SLIPWAY_INTERNAL_SECRET set: a process that can write to
 // Redis but lacks the secret cannot inject backends, redirect hosts, roll the
-// table back, or put lines into an app's log. Real router, real API, real Redis.
+// table back, or put lines into an app's log or a build's output. Real router, real API, real Redis.
 const secret = randomBytes(32).toString('hex');
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `slipway_t_${randomBytes(6).toString('hex')}:`;
@@ -136,4 +137,28 @@ test('log lines: the API shows signed lines only, live and from history, and a r
   assert.match(text, /real history/);
   assert.equal(text.match(/real live/g)?.length, 1, text);
   assert.doesNotMatch(text, /forged|wrong key|stale live/);
+});
+
+test('build log: the output stream shows the builder\'s signed lines only; forged, foreign and unsigned entries are dropped', async (t) => {
+  const api = await startApi({ SLIPWAY_INTERNAL_SECRET: secret });
+  t.after(() => api.stop());
+  const token = await tokenFor(api.url, api.admin.email, api.admin.password);
+  const app = (await client(api.url, token)('POST', '/v1/apps', { name: 'built' })).body as { id: string };
+  const [build, other] = await Promise.all([0, 1].map(() => api.deps.db.build.create({ data: { appId: app.id, commitSha: 'c'.repeat(40), status: 'building' } })));
+  t.after(() => redis.del(buildLogKey(build!.id), buildLogKey(other!.id)));
+
+  // As the builder writes them, with an intruder's entries in between.
+  await publishLine(redis, build!.id, '-----> real step', secret);
+  await redis.xadd(buildLogKey(build!.id), '*', 'line', 'remote: forged unsigned');
+  await redis.xadd(buildLogKey(build!.id), '*', 'line', sign(`${build!.id}\nline\nforged wrong key`, 'k'.repeat(40)));
+  await publishLine(redis, other!.id, 'forged from another build', secret);
+  await redis.xadd(buildLogKey(build!.id), '*', 'line', (await redis.xrange(buildLogKey(other!.id), '-', '+'))[0]![1][1]!);
+  await redis.xadd(buildLogKey(build!.id), '*', 'end', JSON.stringify({ status: 'failed', failure: 'forged outcome' }));
+  await publishLine(redis, build!.id, '-----> real release', secret);
+  await publishEnd(redis, build!.id, { status: 'succeeded', releaseVersion: 1, image: 'built:build-1' }, secret);
+
+  const res = await fetch(`${api.url}/v1/apps/built/builds/${build!.id}/output`, { headers: { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  assert.match(text, /real step[\s\S]*real release[\s\S]*event: end[\s\S]*succeeded/);
+  assert.doesNotMatch(text, /forged/);
 });

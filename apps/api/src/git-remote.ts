@@ -14,6 +14,7 @@ export function createGitRemote(deps: Deps): Router {
     queue: deps.buildQueue,
     redis: deps.redis,
     afterRelease: (app, version) => awaitRollout(deps, app, version),
+    internalSecret: deps.config.SLIPWAY_INTERNAL_SECRET,
   });
   return createGitRouter<Principal>({
     reposDir: deps.config.SLIPWAY_REPOS_DIR,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, loadEnv } from '@slipway/core';
+import { commonEnv, internalSecret, loadEnv } from '@slipway/core';
 
 /** Every environment variable the builder reads, validated once at start. */
 export const builderEnvShape = {
@@ -11,6 +11,8 @@ export const builderEnvShape = {
   MAX_REPO_MB: z.coerce.number().int().min(1).default(500),
   /** BullMQ key prefix; the API must use the same one. Lets several platforms share one Redis. */
   BUILD_QUEUE_PREFIX: z.string().min(1).optional(),
+  /** Signs the build log entries the API reads (the same value as the API's). */
+  SLIPWAY_INTERNAL_SECRET: internalSecret.optional(),
 };
 
 export type BuilderEnv = ReturnType<typeof loadBuilderEnv>;

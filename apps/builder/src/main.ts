@@ -20,7 +20,7 @@ const npmRegistry = (await promisify(execFile)('npm', ['config', 'get', 'registr
 await ensureStackImage(docker, (line) => logger.info(line));
 const queue = createBuildQueue(connection, env.BUILD_QUEUE_PREFIX);
 const worker = startBuildWorker(
-  { db, redis: connection, docker, box: SecretBox.fromEnv(env.SLIPWAY_SECRET_KEYS), reposDir: env.SLIPWAY_REPOS_DIR, timeoutMs: env.BUILD_TIMEOUT_SECONDS * 1000, maxRepoBytes: env.MAX_REPO_MB * 1024 * 1024, npmRegistry },
+  { db, redis: connection, docker, box: SecretBox.fromEnv(env.SLIPWAY_SECRET_KEYS), reposDir: env.SLIPWAY_REPOS_DIR, timeoutMs: env.BUILD_TIMEOUT_SECONDS * 1000, maxRepoBytes: env.MAX_REPO_MB * 1024 * 1024, npmRegistry, internalSecret: env.SLIPWAY_INTERNAL_SECRET },
   queue,
   connection,
   env.BUILD_CONCURRENCY,

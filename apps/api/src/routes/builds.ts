@@ -85,7 +85,7 @@ export const buildRoutes = [
         stream.send(outcome(build), 'end');
         return stream.end();
       }
-      const follow = followBuildLog(deps.redis, build.id);
+      const follow = followBuildLog(deps.redis, build.id, deps.config.SLIPWAY_INTERNAL_SECRET);
       void stream.closed.then(() => follow.return(undefined));
       for await (const event of follow) {
         if (event.type === 'line') stream.send({ line: event.line });
@@ -104,7 +104,7 @@ export const buildRoutes = [
       const app = await appFor(deps, principal, params.app!, 'operate');
       const build = await buildOf(deps, app, params.id!);
       if (FINISHED.includes(build.status)) throw new SlipwayError('conflict', `Build ${build.id} already ${build.status}`);
-      await cancelBuild(deps.db, deps.redis, build.id);
+      await cancelBuild(deps.db, deps.redis, build.id, deps.config.SLIPWAY_INTERNAL_SECRET);
       await audit(deps, req, principal, { action: 'build.cancel', teamId: app.teamId, appId: app.id, target: build.id });
       return { id: build.id, cancelling: true };
     },

@@ -35,12 +35,13 @@ export async function enqueueBuild(db: Db, queue: Queue<BuildJob>, input: Enqueu
 /**
  * Cancels a build: a pending one is marked cancelled at once, a running one is
  * stopped by its worker (which watches the cancel key). Finished builds are left as they are.
+ * `secret` signs the end entry (SLIPWAY_INTERNAL_SECRET).
  */
-export async function cancelBuild(db: Db, redis: Redis, buildId: string): Promise<void> {
+export async function cancelBuild(db: Db, redis: Redis, buildId: string, secret?: string): Promise<void> {
   const { count } = await db.build.updateMany({
     where: { id: buildId, status: 'pending' },
     data: { status: 'cancelled', failure: 'Cancelled before it started', finishedAt: new Date() },
   });
-  if (count > 0) await publishEnd(redis, buildId, { status: 'cancelled', failure: 'Cancelled before it started' });
+  if (count > 0) await publishEnd(redis, buildId, { status: 'cancelled', failure: 'Cancelled before it started' }, secret);
   else await redis.set(cancelKey(buildId), '1', 'EX', 3600);
 }

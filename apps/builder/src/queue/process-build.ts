@@ -19,6 +19,8 @@ export interface BuildDeps {
   timeoutMs: number;
   maxRepoBytes: number;
   npmRegistry: string;
+  /** SLIPWAY_INTERNAL_SECRET: signs the build log stream's entries. */
+  internalSecret?: string;
 }
 
 const CANCELLED = 'Cancelled while building';
@@ -38,14 +40,14 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
   const lines: string[] = [];
   const log = (line: string) => {
     lines.push(line);
-    void publishLine(redis, buildId, line);
+    void publishLine(redis, buildId, line, deps.internalSecret);
   };
   const finish = async (outcome: BuildOutcome, fields: { image?: string; processTypes?: ProcessTypes; buildpack?: string }) => {
     await db.build.update({
       where: { id: buildId },
       data: { status: outcome.status, failure: outcome.status === 'succeeded' ? null : outcome.failure, log: lines.join('\n'), finishedAt: new Date(), ...fields },
     });
-    await publishEnd(redis, buildId, outcome);
+    await publishEnd(redis, buildId, outcome, deps.internalSecret);
     return outcome;
   };
 

@@ -22,12 +22,14 @@ export function createPushHandler(deps: {
   redis: Redis;
   /** What happens after a release exists (the API waits for its rollout); its lines reach the client too. */
   afterRelease?: (app: string, version: number) => AsyncIterable<string>;
+  /** SLIPWAY_INTERNAL_SECRET: build log entries that fail its check never reach the client. */
+  internalSecret?: string;
 }) {
   return async function* onPush(push: PushToBuild): AsyncGenerator<string> {
     const branch = push.ref.replace(/^refs\/heads\//, '');
     const { buildId } = await enqueueBuild(deps.db, deps.queue, { app: push.app, commitSha: push.newSha, branch, createdById: push.createdById });
     yield `-----> Build ${buildId} queued for ${push.app}`;
-    for await (const event of followBuildLog(deps.redis, buildId)) {
+    for await (const event of followBuildLog(deps.redis, buildId, deps.internalSecret)) {
       if (event.type === 'line') yield event.line;
       else if (event.status !== 'succeeded') throw new SlipwayError('unprocessable', `build ${event.status}: ${event.failure}`);
       else if (deps.afterRelease) yield* deps.afterRelease(push.app, event.releaseVersion);

@@ -62,5 +62,5 @@ async function stepAside(job: Job<BuildJob>, delayMs: number, token?: string): P
 /** Ends a build that is still pending or building as failed; a finished build is left as it is. */
 async function failUnfinished(deps: BuildDeps, buildId: string, failure: string): Promise<void> {
   const { count } = await deps.db.build.updateMany({ where: { id: buildId, status: { in: ['pending', 'building'] } }, data: { status: 'failed', failure, finishedAt: new Date() } });
-  if (count > 0) await publishEnd(deps.redis, buildId, { status: 'failed', failure });
+  if (count > 0) await publishEnd(deps.redis, buildId, { status: 'failed', failure }, deps.internalSecret);
 }
