@@ -6,3 +6,4 @@ export * from './passwords.ts';
 export * from './names.ts';
 export * from './routes.ts';
 export * from './signing.ts';
+export * from './stack.ts';

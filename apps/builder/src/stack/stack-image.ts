@@ -3,16 +3,16 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
+import { APP_USER, STACK_LABEL } from '@slipway/core';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { stackLayout, type StackEntry } from './stack-layout.ts';
 
 export const STACK_IMAGE = 'slipway/stack-node:20';
-export const STACK_LABEL = 'slipway.stack';
 const HASH_LABEL = 'slipway.stack.hash';
 
 const imageChanges = (hash: string): string[] => [
   'ENV PATH=/usr/local/bin:/usr/bin:/bin',
-  'ENV HOME=/home/app',
+  `ENV HOME=${APP_USER.home}`,
   'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
   'ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false',
   'WORKDIR /app',

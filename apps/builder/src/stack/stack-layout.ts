@@ -3,6 +3,7 @@ import { readdir, readlink, readFile, realpath } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { APP_USER } from '@slipway/core';
 import { parseLdd } from './ldd.ts';
 
 const run = promisify(execFile);
@@ -14,7 +15,6 @@ export type StackEntry =
   | { kind: 'symlink'; path: string; target: string }
   | { kind: 'dir'; path: string; mode: number; uid: number };
 
-export const APP_UID = 1000;
 const NPM_DIR = '/usr/lib/node_modules/npm';
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export const STATIC_SERVER_PATH = '/slipway/static-server.mjs';
@@ -32,8 +32,8 @@ export async function stackLayout(): Promise<StackEntry[]> {
   const applets = (await run(busybox, ['--list'])).stdout.split('\n').filter((a) => /^[\w.[-]+$/.test(a) && a !== 'busybox');
   const entries: StackEntry[] = [
     { kind: 'dir', path: 'tmp', mode: 0o1777, uid: 0 },
-    { kind: 'dir', path: 'app', mode: 0o755, uid: APP_UID },
-    { kind: 'dir', path: 'home/app', mode: 0o755, uid: APP_UID },
+    { kind: 'dir', path: 'app', mode: 0o755, uid: APP_USER.uid },
+    { kind: 'dir', path: APP_USER.home.slice(1), mode: 0o755, uid: APP_USER.uid },
     { kind: 'file', path: 'usr/local/bin/node', source: node, mode: 0o755 },
     ...(await Promise.all(libs.map(async (lib) => ({ kind: 'file' as const, path: lib.slice(1), source: await realpath(lib), mode: 0o755 })))),
     { kind: 'file', path: 'bin/busybox', source: busybox, mode: 0o755 },
@@ -42,8 +42,8 @@ export async function stackLayout(): Promise<StackEntry[]> {
     { kind: 'content', path: 'usr/local/bin/npm', content: shim('npm-cli.js'), mode: 0o755 },
     { kind: 'content', path: 'usr/local/bin/npx', content: shim('npx-cli.js'), mode: 0o755 },
     { kind: 'file', path: CA_BUNDLE.slice(1), source: CA_BUNDLE, mode: 0o644 },
-    { kind: 'content', path: 'etc/passwd', content: `root:x:0:0:root:/root:/bin/sh\napp:x:${APP_UID}:${APP_UID}:app:/home/app:/bin/sh\n`, mode: 0o644 },
-    { kind: 'content', path: 'etc/group', content: `root:x:0:\napp:x:${APP_UID}:\n`, mode: 0o644 },
+    { kind: 'content', path: 'etc/passwd', content: `root:x:0:0:root:/root:/bin/sh\n${APP_USER.name}:x:${APP_USER.uid}:${APP_USER.uid}:app:${APP_USER.home}:/bin/sh\n`, mode: 0o644 },
+    { kind: 'content', path: 'etc/group', content: `root:x:0:\n${APP_USER.name}:x:${APP_USER.uid}:\n`, mode: 0o644 },
     { kind: 'content', path: STATIC_SERVER_PATH.slice(1), content: await readFile(fileURLToPath(new URL('./static-server.mjs', import.meta.url)), 'utf8'), mode: 0o644 },
     ...(await treeEntries(NPM_DIR)),
   ];
