@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { SecretBox } from '@slipway/core';
 import { createDb, migrateDeploy, type Db } from '@slipway/db';
+import { filesystemFor } from '../../apps/agent/src/docker/filesystem.ts';
 import { createBuildQueue, createPushHandler } from '../../apps/builder/src/queue/index.ts';
 import { startBuildWorker } from '../../apps/builder/src/queue/worker.ts';
 import { startGitServer } from './git-helpers.ts';
@@ -50,9 +51,10 @@ export async function startPlatform(concurrency = 2, opts: { timeoutMs?: number 
     env: { DATABASE_URL: dbUrl, REDIS_URL: 'redis://127.0.0.1:6379', SLIPWAY_SECRET_KEYS: secretKey, SLIPWAY_REPOS_DIR: reposDir },
     /** App names are unique per run so images never collide with other runs. */
     createApp: async (base: string) => (await db.app.create({ data: { name: `${base}-${id}`, teamId: team.id } })).name,
-    /** Runs an image on 127.0.0.1:<random port> → its $PORT, returns the URL. */
+    /** Runs an image on 127.0.0.1:<random port> → its $PORT, returns the URL; with the filesystem an agent gives it (read-only root). */
     async run(image: string, cmd?: string[]): Promise<{ url: string; id: string }> {
-      const c = await docker.createContainer({ Image: image, Cmd: cmd, HostConfig: { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } }, ExposedPorts: { '5000/tcp': {} } });
+      const fs = filesystemFor((await docker.getImage(image).inspect()).Config);
+      const c = await docker.createContainer({ Image: image, Cmd: cmd, HostConfig: { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] }, ...fs }, ExposedPorts: { '5000/tcp': {} } });
       containers.push(c.id);
       await c.start();
       const info = await c.inspect();

@@ -41,8 +41,9 @@ test('node app with a local dependency and lockfile: live output, image runs, re
     assert.equal(image.Config.Labels['slipway.commit'], await wt.git('rev-parse', 'HEAD'));
     assert.equal(image.Config.Labels['slipway.build'], release!.buildId);
     await p.docker.getImage(`${app}:v1`).inspect();
-    const { url } = await p.run(release!.image!);
+    const { url, id } = await p.run(release!.image!);
     assert.equal(await fetchText(url), 'hello node-local-dep from a local dependency (built)\n');
+    assert.equal((await p.docker.getContainer(id).inspect()).HostConfig.ReadonlyRootfs, true, '`npm start` runs on a read-only root');
 
     // Second build, source changed but lockfile not: the install layer comes from the cache.
     await writeFile(join(wt.dir, 'server.js'), `${await readFile(join(wt.dir, 'server.js'), 'utf8')}// v2\n`);

@@ -12,7 +12,7 @@ import type { InstanceSpec } from '../../apps/agent/src/protocol.ts';
 // A hostile app on the real Docker engine, started by the agent's own Engine
 // (the same container options as production): it tries to reach the Docker
 // socket, fork-bomb, allocate past its memory limit, gain capabilities and
-// write into the system. Each attempt is contained and the engine stays healthy.
+// write into the system or its own code. Each attempt is contained and the engine stays healthy.
 const run = promisify(execFile);
 const image = `slipway-test/hostile:${randomUUID().slice(0, 8)}`;
 const engine = new Engine('/var/run/docker.sock', '127.0.0.1');
@@ -49,10 +49,10 @@ after(async () => {
 });
 
 /** Runs one command as a one-off instance through the agent's Engine; waits for its exit. */
-async function attack(command: string, memoryMb = 128): Promise<{ output: string; exitCode: number; oomKilled: boolean }> {
+async function attack(command: string, memoryMb = 128, oneOff = true): Promise<{ output: string; exitCode: number; oomKilled: boolean }> {
   const spec: InstanceSpec = {
-    instanceId: randomUUID(), appId: 'hostile', appName: 'hostile', type: 'run', name: 'run.1', generation: 0, image, command, env: {},
-    memoryMb, cpuShares: 256, stopTimeoutSec: 1, healthcheck: { type: 'tcp' } as InstanceSpec['healthcheck'], oneOff: true,
+    instanceId: randomUUID(), appId: 'hostile', appName: 'hostile', type: oneOff ? 'run' : 'web', name: oneOff ? 'run.1' : 'web.1', generation: 0, image, command, env: {},
+    memoryMb, cpuShares: 256, stopTimeoutSec: 1, healthcheck: { type: 'tcp' } as InstanceSpec['healthcheck'], oneOff,
   };
   const id = await engine.start(spec);
   started.push(id);
@@ -85,6 +85,20 @@ test('cannot write into the system outside its own folders', async () => {
   const r = await attack('for p in /etc/passwd /usr/bin/evil /bin/evil /root/evil; do (echo x > $p) 2>/dev/null && echo WROTE $p; done; echo ok > /tmp/mine && echo tmp-ok');
   assert.doesNotMatch(r.output, /WROTE/);
   assert.match(r.output, /tmp-ok/);
+});
+
+test('the root filesystem is read-only, its own code included; /tmp and $HOME are writable, for instances and one-offs', async () => {
+  const probe = 'for p in /app/evil /app/hostile.js /etc/evil /usr/local/bin/node; do (echo x >> $p) 2>/dev/null && echo WROTE $p; done; '
+    + 'echo ok > /tmp/t && echo tmp-ok; mkdir -p "$HOME/.npm/_logs" && echo ok > "$HOME/.npm/_logs/x" && echo home-ok "$HOME"';
+  for (const oneOff of [true, false]) {
+    const r = await attack(probe, 128, oneOff);
+    assert.doesNotMatch(r.output, /WROTE/, `oneOff=${oneOff}`);
+    assert.match(r.output, /tmp-ok/);
+    assert.match(r.output, /home-ok \/home\/app/);
+  }
+  // Before the read-only root, the app user could rewrite its own code in /app.
+  const r = await attack('stat -c %u /app');
+  assert.match(r.output, /^1000$/m, 'the app user owns /app: only the read-only root keeps it from writing there');
 });
 
 test('a fork bomb hits the pids limit and the engine stays healthy', async () => {

@@ -2,6 +2,8 @@ import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import { CONTAINER_PORT } from '../protocol.ts';
 import type { InstanceSpec } from '../protocol.ts';
+import { filesystemFor } from './filesystem.ts';
+import type { Filesystem } from './filesystem.ts';
 import { LABEL, fromLabels } from './labels.ts';
 import type { Managed } from './labels.ts';
 
@@ -33,7 +35,8 @@ export class Engine {
     const name = `slw-${spec.instanceId}-${spec.generation}`;
     let id: string;
     try {
-      id = (await this.docker.createContainer(createOptions(spec, name, this.nodeAddress))).id;
+      const fs = filesystemFor((await this.docker.getImage(spec.image).inspect()).Config);
+      id = (await this.docker.createContainer(createOptions(spec, name, this.nodeAddress, fs))).id;
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 409) throw err;
       id = (await this.docker.getContainer(name).inspect()).Id;
@@ -52,7 +55,7 @@ export class Engine {
   }
 }
 
-function createOptions(spec: InstanceSpec, name: string, nodeAddress: string): ContainerCreateOptions {
+function createOptions(spec: InstanceSpec, name: string, nodeAddress: string, fs: Filesystem): ContainerCreateOptions {
   const port = `${CONTAINER_PORT}/tcp`;
   return {
     name,
@@ -77,6 +80,7 @@ function createOptions(spec: InstanceSpec, name: string, nodeAddress: string): C
       Privileged: false,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
+      ...fs,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
     },
   };
