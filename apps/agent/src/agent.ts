@@ -10,6 +10,7 @@ import { runCheck } from './health.ts';
 import { ImageFetcher } from './images.ts';
 import type { Health } from './health.ts';
 import { LogShipper } from './logs.ts';
+import { reportOf } from './report.ts';
 import type { ContainerReport, InstanceSpec } from './protocol.ts';
 
 const key = (instanceId: string, generation: number) => `${instanceId}#${generation}`;
@@ -70,7 +71,7 @@ export class Agent {
     await Promise.all(actual.map(async (m) => infos.set(m.containerId, await this.engine.inspect(m.containerId))));
     const res = await this.cp.heartbeat({
       memoryMb: this.cfg.NODE_MEMORY_MB, cpus: this.cfg.NODE_CPUS, labels: this.cfg.labels,
-      containers: [...actual.map((m) => this.report(m, infos.get(m.containerId)!)), ...this.failedStarts()],
+      containers: [...actual.map((m) => reportOf(m, infos.get(m.containerId)!, this.health.get(m.containerId))), ...this.failedStarts()],
     });
     const assigned = new Map(res.instances.map((s) => [s.instanceId, s]));
     for (const k of this.startErrors.keys()) if (!res.instances.some((s) => key(s.instanceId, s.generation) === k)) this.startErrors.delete(k);
@@ -85,20 +86,9 @@ export class Agent {
     }
   }
 
-  private report(m: Managed, info: ContainerInspectInfo): ContainerReport {
-    const running = info.State.Running;
-    const health = m.oneOff && running ? 'healthy' : (this.health.get(m.containerId) ?? 'unknown');
-    return {
-      instanceId: m.instanceId, generation: m.generation, containerId: m.containerId, hostPort: hostPortOf(info),
-      status: running ? (health === 'healthy' ? 'running' : 'starting') : 'exited',
-      health, exitCode: running ? null : info.State.ExitCode,
-      startedAt: info.State.StartedAt.startsWith('0001') ? null : new Date(info.State.StartedAt).toISOString(),
-    };
-  }
-
   private failedStarts(): ContainerReport[] {
     return [...this.startErrors.values()].map((f) => ({
-      instanceId: f.instanceId, generation: f.generation, containerId: null, error: f.error, hostPort: null, status: 'exited', health: 'failed', exitCode: null, startedAt: null,
+      instanceId: f.instanceId, generation: f.generation, containerId: null, error: f.error, hostPort: null, status: 'exited', health: 'failed', exitCode: null, oomKilled: false, startedAt: null,
     }));
   }
 

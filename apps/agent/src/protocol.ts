@@ -23,6 +23,8 @@ export const containerReport = z.object({
   status: z.enum(['starting', 'running', 'exited']),
   health: z.enum(['unknown', 'healthy', 'failed']),
   exitCode: z.number().int().nullable(),
+  /** Docker's State.OOMKilled: the container went past its memory limit and the kernel killed it. */
+  oomKilled: z.boolean().default(false),
   startedAt: z.string().datetime().nullable(),
 });
 

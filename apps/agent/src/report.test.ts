@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ContainerInspectInfo } from 'dockerode';
+import { reportOf } from './report.ts';
+import type { Managed } from './docker/labels.ts';
+
+const m: Managed = { containerId: 'c1', instanceId: '00000000-0000-4000-8000-000000000000', generation: 2, running: false, oneOff: false, stopTimeoutSec: 5 };
+const info = (state: Partial<ContainerInspectInfo['State']>) => ({
+  State: { Running: false, ExitCode: 0, OOMKilled: false, StartedAt: '2026-11-25T21:00:00.000000000Z', ...state },
+  NetworkSettings: { Ports: { '5000/tcp': [{ HostIp: '10.0.0.1', HostPort: '31000' }] } },
+}) as unknown as ContainerInspectInfo;
+
+test('an OOM kill is reported as such, not only as exit 137', () => {
+  const r = reportOf(m, info({ ExitCode: 137, OOMKilled: true }), 'healthy');
+  assert.deepEqual([r.status, r.exitCode, r.oomKilled], ['exited', 137, true]);
+});
+
+test('a plain exit, a SIGKILL without OOM and a running container are no OOM kill', () => {
+  assert.equal(reportOf(m, info({ ExitCode: 1 }), 'healthy').oomKilled, false);
+  assert.equal(reportOf(m, info({ ExitCode: 137 }), 'healthy').oomKilled, false);
+  const up = reportOf(m, info({ Running: true, OOMKilled: true }), 'healthy');
+  assert.deepEqual([up.status, up.exitCode, up.oomKilled, up.hostPort], ['running', null, false, 31000]);
+});
+
+test('health: one-offs are healthy while running; others as checked, unknown before a check', () => {
+  assert.equal(reportOf({ ...m, oneOff: true }, info({ Running: true }), undefined).health, 'healthy');
+  assert.deepEqual([reportOf(m, info({ Running: true }), undefined)].map((r) => [r.status, r.health]), [['starting', 'unknown']]);
+  assert.equal(reportOf(m, info({ StartedAt: '0001-01-01T00:00:00Z' }), undefined).startedAt, null);
+});
