@@ -193,6 +193,30 @@ test('tokens: create shown once, list without secret, scoped token, revoke', asy
   assert.equal((await admin('DELETE', `/v1/tokens/${created.body.id}`)).status, 204);
 });
 
+test('a token records its last use, at most one write a minute', async () => {
+  const created = await admin('POST', '/v1/tokens', { description: 'last-used', scopes: ['read'] });
+  const reader = client(api.url, created.body.token);
+  const lastUsed = async () => {
+    // Recording is off the request path: wait until it lands.
+    for (let i = 0; i < 50; i++) {
+      const row = await api.deps.db.apiToken.findUniqueOrThrow({ where: { id: created.body.id } });
+      if (row.lastUsedAt) return row.lastUsedAt.getTime();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return null;
+  };
+  assert.equal((await reader('GET', '/v1/apps')).status, 200);
+  const first = await lastUsed();
+  assert.ok(first);
+  assert.equal((await reader('GET', '/v1/apps')).status, 200);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await lastUsed(), first, 'a second use within the minute writes nothing');
+  await api.deps.db.apiToken.update({ where: { id: created.body.id }, data: { lastUsedAt: new Date(Date.now() - 120_000) } });
+  assert.equal((await reader('GET', '/v1/apps')).status, 200);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok((await lastUsed())! > first - 1_000, 'a use after a minute records again');
+});
+
 test('authorization: another team gets 404, a viewer gets 403, members operate', async () => {
   await admin('POST', '/v1/apps', { name: 'secret-app' });
   await admin('PATCH', '/v1/apps/secret-app/config-vars', { SECRET: 's3cr3t' });

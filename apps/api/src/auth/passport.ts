@@ -57,11 +57,16 @@ async function verifyCredentials(deps: Deps, email: string, password: string): P
   return ok && user ? { user: { id: user.id, email: user.email, isAdmin: user.isAdmin } } : null;
 }
 
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 /** Shared by the bearer strategy and git's basic auth (password = token). */
 export async function authenticateToken(deps: Deps, token: string): Promise<Principal | null> {
   const row = await deps.db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
   if (!row || (row.expiresAt && row.expiresAt < new Date())) return null;
-  // Recording use is best-effort and must not slow or fail the request.
-  void deps.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  // Recording use is best-effort, must not slow or fail the request, and is a write only once a minute per token.
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    void deps.db.apiToken.updateMany({ where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }] }, data: { lastUsedAt: now } }).catch(() => undefined);
+  }
   return { user: { id: row.user.id, email: row.user.email, isAdmin: row.user.isAdmin }, token: { id: row.id, scopes: row.scopes } };
 }
