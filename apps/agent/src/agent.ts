@@ -69,6 +69,8 @@ export class Agent {
     const actual = await this.engine.list();
     const infos = new Map<string, ContainerInspectInfo>();
     await Promise.all(actual.map(async (m) => infos.set(m.containerId, await this.engine.inspect(m.containerId))));
+    // An exit is reported only after the container's last output line is shipped.
+    await Promise.all(actual.filter((m) => !infos.get(m.containerId)!.State.Running).map((m) => this.logs.drain(m.containerId, m.instanceId, this.logsSince(infos.get(m.containerId)!))));
     const res = await this.cp.heartbeat({
       memoryMb: this.cfg.NODE_MEMORY_MB, cpus: this.cfg.NODE_CPUS, labels: this.cfg.labels,
       containers: [...actual.map((m) => reportOf(m, infos.get(m.containerId)!, this.health.get(m.containerId))), ...this.failedStarts()],
@@ -81,9 +83,14 @@ export class Agent {
     for (const m of actual) {
       const spec = assigned.get(m.instanceId);
       if (!m.running || spec === undefined || spec.generation !== m.generation) continue;
-      void this.logs.follow(m.containerId, m.instanceId, Math.max(this.bootSec, Math.floor(Date.parse(infos.get(m.containerId)!.State.StartedAt) / 1000)));
+      void this.logs.follow(m.containerId, m.instanceId, this.logsSince(infos.get(m.containerId)!));
       if (!m.oneOff && !this.health.has(m.containerId)) this.check(m, spec, hostPortOf(infos.get(m.containerId)!));
     }
+  }
+
+  /** Output from before this agent started was shipped by its predecessor. */
+  private logsSince(info: ContainerInspectInfo): number {
+    return Math.max(this.bootSec, Math.floor(Date.parse(info.State.StartedAt) / 1000));
   }
 
   private failedStarts(): ContainerReport[] {
@@ -114,6 +121,7 @@ export class Agent {
   private async removeContainer(m: Managed): Promise<void> {
     await this.engine.stopAndRemove(m);
     this.health.delete(m.containerId);
+    this.logs.forget(m.containerId);
     this.log.info({ instance: m.instanceId, container: m.containerId.slice(0, 12) }, 'container removed');
   }
 
