@@ -12,24 +12,27 @@ export interface Page {
 }
 
 /** Offset cursors: simple, stable for append-mostly lists ordered by creation. */
-export function readPage(query: unknown): Page {
+function readPage(query: unknown): Page {
   const { limit, cursor } = parse(pageQuery.passthrough(), query, 'query');
   return { take: limit, skip: cursor ? Number(cursor) : 0 };
 }
 
-export function pageOf<T>(items: T[], page: Page, total: number): { items: T[]; nextCursor: string | null } {
+function pageOf<T>(items: T[], page: Page, total: number): { items: T[]; nextCursor: string | null } {
   const next = page.skip + items.length;
   return { items, nextCursor: next < total ? String(next) : null };
 }
 
-/** One page of a list endpoint: the page's rows and the total, fetched together, mapped for the client. */
+/**
+ * One page of a list endpoint: the page's rows and the total, fetched together, then viewed
+ * for the client a page at a time (so a view may look up more for the whole page in one query).
+ */
 export async function paginate<T, R>(
   query: unknown,
   rows: (page: Page) => Promise<T[]>,
   count: () => Promise<number>,
-  view: (row: T) => R,
+  view: (rows: T[]) => R[] | Promise<R[]>,
 ): Promise<{ items: R[]; nextCursor: string | null }> {
   const page = readPage(query);
   const [found, total] = await Promise.all([rows(page), count()]);
-  return pageOf(found.map(view), page, total);
+  return pageOf(await view(found), page, total);
 }

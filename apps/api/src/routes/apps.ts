@@ -5,7 +5,7 @@ import { healthcheckSpec } from '@slipway/agent/protocol';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/principal.ts';
 import { route } from '../http/route.ts';
-import { pageOf, readPage } from '../http/pagination.ts';
+import { paginate } from '../http/pagination.ts';
 import { appFor, teamFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { notifyDesired } from '../services/releases.ts';
@@ -65,14 +65,16 @@ export const appRoutes = [
     tag: 'apps',
     summary: 'List apps of every team the caller belongs to, each with its current release, processes wanted and instances by state',
     handler: async ({ deps, principal, req }) => {
-      const page = readPage(req.query);
       const where = { team: { memberships: { some: { userId: principal.user.id } } } };
-      const [apps, total] = await Promise.all([
-        deps.db.app.findMany({ where, include: { team: true }, orderBy: { name: 'asc' }, ...page }),
-        deps.db.app.count({ where }),
-      ]);
-      const statusOf = await listStatus(deps, apps.map((a) => a.id));
-      return pageOf(apps.map((a) => ({ ...appView(deps, a), ...statusOf(a.id) })), page, total);
+      return paginate(
+        req.query,
+        (page) => deps.db.app.findMany({ where, include: { team: true }, orderBy: { name: 'asc' }, ...page }),
+        () => deps.db.app.count({ where }),
+        async (apps) => {
+          const statusOf = await listStatus(deps, apps.map((a) => a.id));
+          return apps.map((a) => ({ ...appView(deps, a), ...statusOf(a.id) }));
+        },
+      );
     },
   }),
   route({

@@ -53,7 +53,7 @@ export const buildRoutes = [
         req.query,
         (page) => deps.db.build.findMany({ where, orderBy: { createdAt: 'desc' }, include: { releases: { select: { version: true }, orderBy: { version: 'asc' }, take: 1 } }, ...page }),
         () => deps.db.build.count({ where }),
-        buildView,
+        (rows) => rows.map(buildView),
       );
     },
   }),

@@ -19,7 +19,7 @@ export const eventRoutes = [
         req.query,
         (page) => deps.db.event.findMany({ where, orderBy: { createdAt: 'desc' }, ...page }),
         () => deps.db.event.count({ where }),
-        (e) => ({ id: e.id, action: e.action, actor: e.actor, target: e.target, data: e.data, sourceIp: e.sourceIp, createdAt: e.createdAt }),
+        (rows) => rows.map((e) => ({ id: e.id, action: e.action, actor: e.actor, target: e.target, data: e.data, sourceIp: e.sourceIp, createdAt: e.createdAt })),
       );
     },
   }),

@@ -17,7 +17,7 @@ export const releaseRoutes = [
     handler: async ({ deps, principal, params, req }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
       const where = { appId: app.id };
-      return paginate(req.query, (page) => deps.db.release.findMany({ where, orderBy: { version: 'desc' }, ...page }), () => deps.db.release.count({ where }), releaseView);
+      return paginate(req.query, (page) => deps.db.release.findMany({ where, orderBy: { version: 'desc' }, ...page }), () => deps.db.release.count({ where }), (rows) => rows.map(releaseView));
     },
   }),
   route({

@@ -19,7 +19,7 @@ export const teamRoutes = [
         req.query,
         (page) => deps.db.membership.findMany({ where, include: { team: true }, orderBy: { createdAt: 'asc' }, ...page }),
         () => deps.db.membership.count({ where }),
-        (m) => ({ id: m.team.id, name: m.team.name, role: m.role }),
+        (rows) => rows.map((m) => ({ id: m.team.id, name: m.team.name, role: m.role })),
       );
     },
   }),
@@ -51,7 +51,7 @@ export const teamRoutes = [
         req.query,
         (page) => deps.db.membership.findMany({ where, include: { user: true }, orderBy: { createdAt: 'asc' }, ...page }),
         () => deps.db.membership.count({ where }),
-        (m) => ({ email: m.user.email, role: m.role }),
+        (rows) => rows.map((m) => ({ email: m.user.email, role: m.role })),
       );
     },
   }),

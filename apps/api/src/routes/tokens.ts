@@ -24,7 +24,7 @@ export const tokenRoutes = [
     summary: "List the caller's API tokens (never the tokens themselves)",
     handler: async ({ deps, principal, req }) => {
       const where = { userId: principal.user.id };
-      return paginate(req.query, (page) => deps.db.apiToken.findMany({ where, orderBy: { createdAt: 'asc' }, ...page }), () => deps.db.apiToken.count({ where }), tokenView);
+      return paginate(req.query, (page) => deps.db.apiToken.findMany({ where, orderBy: { createdAt: 'asc' }, ...page }), () => deps.db.apiToken.count({ where }), (rows) => rows.map(tokenView));
     },
   }),
   route({
