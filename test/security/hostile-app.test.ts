@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Engine } from '../../apps/agent/src/docker/engine.ts';
-import type { InstanceSpec } from '../../apps/agent/src/protocol.ts';
+import type { ContainerReport, InstanceSpec } from '../../apps/agent/src/protocol.ts';
+import { reportOf } from '../../apps/agent/src/report.ts';
 
 // A hostile app on the real Docker engine, started by the agent's own Engine
 // (the same container options as production): it tries to reach the Docker
@@ -49,7 +50,7 @@ after(async () => {
 });
 
 /** Runs one command as a one-off instance through the agent's Engine; waits for its exit. */
-async function attack(command: string, memoryMb = 128, oneOff = true): Promise<{ output: string; exitCode: number; oomKilled: boolean }> {
+async function attack(command: string, memoryMb = 128, oneOff = true): Promise<{ output: string; exitCode: number; oomKilled: boolean; report: ContainerReport }> {
   const spec: InstanceSpec = {
     instanceId: randomUUID(), appId: 'hostile', appName: 'hostile', type: oneOff ? 'run' : 'web', name: oneOff ? 'run.1' : 'web.1', generation: 0, image, command, env: {},
     memoryMb, cpuShares: 256, stopTimeoutSec: 1, healthcheck: { type: 'tcp' } as InstanceSpec['healthcheck'], oneOff,
@@ -59,7 +60,9 @@ async function attack(command: string, memoryMb = 128, oneOff = true): Promise<{
   await run('docker', ['wait', id], { timeout: 120_000 });
   const info = await engine.inspect(id);
   const logs = await run('docker', ['logs', id], { maxBuffer: 16 << 20 });
-  return { output: logs.stdout + logs.stderr, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled };
+  // What the agent would tell the control plane about this exit.
+  const report = reportOf({ containerId: id, instanceId: spec.instanceId, generation: 0, running: false, oneOff, stopTimeoutSec: 1 }, info, undefined);
+  return { output: logs.stdout + logs.stderr, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled, report };
 }
 
 async function engineHealthy(): Promise<void> {
@@ -109,9 +112,13 @@ test('a fork bomb hits the pids limit and the engine stays healthy', async () =>
   await engineHealthy();
 });
 
-test('allocating past the memory limit is OOM-killed, reported by the engine, and nothing else suffers', async () => {
+test('allocating past the memory limit is OOM-killed, reported as such by the engine and the agent, and nothing else suffers', async () => {
   const r = await attack('node -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"', 64);
   assert.equal(r.oomKilled, true, `not OOM-killed: exit ${r.exitCode} ${r.output.slice(0, 200)}`);
   assert.equal(r.exitCode, 137);
+  assert.deepEqual([r.report.status, r.report.exitCode, r.report.oomKilled], ['exited', 137, true]);
+  // The shell is PID 1 and cannot be SIGKILLed from inside; it passes on its child's 137.
+  const killed = await attack('sleep 30 & kill -9 $!; wait $!');
+  assert.deepEqual([killed.report.exitCode, killed.report.oomKilled], [137, false], 'a plain SIGKILL is no OOM kill');
   await engineHealthy();
 });
