@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { deleteHost } from '@slipway/routing';
 import { scaleFormation } from '../../apps/scheduler/src/operations.ts';
-import { ControlPlane, policy } from './harness/control-plane.ts';
-import { TestNode } from './harness/nodes.ts';
-import { BridgeLease } from '../support/bridge-lease.ts';
-import { TEST_IMAGE, buildTestImage, shipImage } from './harness/images.ts';
+import { policy } from './harness/control-plane.ts';
+import { TestCluster } from './harness/cluster.ts';
+import type { TestNode } from './harness/nodes.ts';
+import { TEST_IMAGE } from './harness/images.ts';
 import { Traffic } from './harness/traffic.ts';
 import { sleep, waitFor } from './harness/exec.ts';
 
 // Three worker nodes in their own network namespaces, each with its own dockerd and agent.
-const nodes = [new TestNode('n1', 1), new TestNode('n2', 2), new TestNode('n3', 3)];
-const cp = new ControlPlane();
+const cluster = new TestCluster();
+const { nodes, cp } = cluster;
 const hosts: string[] = [];
 
 async function createApp(name: string, healthcheck?: object): Promise<string> {
@@ -43,26 +43,10 @@ describe('three-node cluster', { timeout: 420_000 }, () => {
   let web = '';
   let v2 = '';
 
-  const bridge = new BridgeLease();
-
-  before(async () => {
-    await bridge.acquire(300_000);
-    await Promise.all(nodes.map((n) => n.create()));
-    await buildTestImage();
-    await Promise.all(nodes.map((n) => shipImage(n)));
-    await cp.start();
-    cp.startScheduler();
-    for (const n of nodes) cp.startAgent(n);
-    await waitFor('three ready nodes', async () => (await cp.db.node.count({ where: { status: 'ready' } })) === 3, 30_000);
-  });
-
-  after(async () => {
-    await cp.stop().catch((e) => console.error('control plane cleanup', e));
-    if (!bridge.isHeld) return; // the namespaces belong to another multi-node suite
+  before(() => cluster.start());
+  after(() => cluster.stop(async () => {
     for (const h of hosts) await deleteHost(cp.redis, h).catch(() => {});
-    await Promise.all(nodes.map((n) => n.destroy().catch((e) => console.error('node cleanup', e))));
-    await bridge.release();
-  });
+  }));
 
   test('a node with a bad credential or join token is refused and changes nothing', async () => {
     const before = await cp.db.node.findMany({ orderBy: { name: 'asc' } });
@@ -137,8 +121,9 @@ describe('three-node cluster', { timeout: 420_000 }, () => {
     assert.ok(rows.every((r) => r.restarts === 0));
   });
 
-  test('killing a node re-places its instances within 15 s; the app keeps answering; its return leaves no duplicates', async () => {
+  test('killing a node re-places its instances within 15 s; the app keeps answering; on its return it takes its share back, no duplicates', async () => {
     const traffic = new Traffic(cp.redis, `web-app.${cp.appsDomain}`);
+    const lost = new Set((await managedContainers(nodes[2]!)).map((c) => c.Id));
     let done = false;
     const load = traffic.stream(() => done, 5_000, 50);
     await sleep(500);
@@ -160,8 +145,13 @@ describe('three-node cluster', { timeout: 420_000 }, () => {
     await nodes[2]!.startEngine();
     cp.startAgent(nodes[2]!);
     await waitFor('n3 ready again', async () => (await cp.db.node.findUniqueOrThrow({ where: { name: 'n3' } })).status === 'ready', 30_000);
-    await waitFor('n3 stale containers removed', async () => (await managedContainers(nodes[2]!)).length === 0, 30_000);
-    assert.equal((await live(web)).length, 6);
+    await waitFor('n3 stale containers removed', async () => (await managedContainers(nodes[2]!)).every((c) => !lost.has(c.Id)), 30_000);
+    const back = await waitFor('spread 2/2/2 again', async () => {
+      const r = await allHealthy(web, 6, v2);
+      return r && perNode(r).n3 === 2 ? r : null;
+    }, 60_000, 500);
+    assert.deepEqual(perNode(back), { n1: 2, n2: 2, n3: 2 });
+    await waitFor('one container per instance', async () => (await Promise.all(nodes.map(managedContainers))).flat().length === 6, 30_000);
   });
 
   test('a crash loop ends crashed after its back-off, without a restart storm', async () => {
