@@ -91,6 +91,8 @@ export interface Instance {
   node: string | null;
   release: number;
   restarts: number;
+  lastExitCode: number | null;
+  lastError: string | null;
   startedAt: string | null;
   uptimeSeconds: number;
 }

@@ -5,7 +5,7 @@ import { formatLogLine } from './log-line.ts';
 import { formatDuration, instanceGroups, instanceLine } from './ps-view.ts';
 
 const instance = (over: Partial<Instance>): Instance => ({
-  id: 'i', name: 'web.1', type: 'web', state: 'running', healthy: true, node: 'n1', release: 4, restarts: 0, startedAt: null, uptimeSeconds: 7500, ...over,
+  id: 'i', name: 'web.1', type: 'web', state: 'running', healthy: true, node: 'n1', release: 4, restarts: 0, lastExitCode: null, lastError: null, startedAt: null, uptimeSeconds: 7500, ...over,
 });
 
 test('durations keep the two largest units', () => {
@@ -17,6 +17,14 @@ test('instance lines: uptime, release, node, health; crashed ones stand out', ()
   assert.equal(instanceLine(instance({ healthy: false })), 'web.1: up 2h 5m (v4) node n1 unhealthy restarts 0');
   assert.equal(instanceLine(instance({ name: 'web.2', state: 'crashed', uptimeSeconds: 0, restarts: 3 })), 'web.2: CRASHED (v4) node n1 restarts 3');
   assert.equal(instanceLine(instance({ state: 'pending', node: null })), 'web.1: pending (v4) not placed restarts 0');
+});
+
+test('instance lines say why the last crash happened: the platform reason, else the exit code', () => {
+  const oom = { lastExitCode: 137, lastError: 'out of memory (limit 512 MB)' };
+  assert.equal(instanceLine(instance({ state: 'crashed', ...oom })), 'web.1: CRASHED (v4) node n1 restarts 0, last crash: out of memory (limit 512 MB)');
+  assert.equal(instanceLine(instance({ restarts: 2, ...oom })), 'web.1: up 2h 5m (v4) node n1 healthy restarts 2, last crash: out of memory (limit 512 MB)');
+  assert.equal(instanceLine(instance({ state: 'crashed', lastExitCode: 1 })), 'web.1: CRASHED (v4) node n1 restarts 0, last crash: exit 1');
+  assert.equal(instanceLine(instance({ lastExitCode: 0 })), 'web.1: up 2h 5m (v4) node n1 healthy restarts 0', 'never restarted: nothing to say');
 });
 
 test('instances group by type in formation order, sizes from the formation, one-offs last', () => {

@@ -12,12 +12,15 @@ export function formatDuration(seconds: number): string {
   return small ? `${big}${bigUnit} ${small}${smallUnit}` : `${big}${bigUnit}`;
 }
 
-/** `web.1: up 2h (v4) node n1 healthy restarts 0`; a crashed one reads `CRASHED` so it stands out. */
+/** `web.1: up 2h (v4) node n1 healthy restarts 0`; a crashed one reads `CRASHED` so it stands out, and why it crashed last. */
 export function instanceLine(i: Instance): string {
   const state = i.state === 'running' ? `up ${formatDuration(i.uptimeSeconds)}` : i.state === 'crashed' ? 'CRASHED' : i.state;
   const health = i.state === 'running' ? (i.healthy ? ' healthy' : ' unhealthy') : '';
-  return `${i.name}: ${state} (v${i.release}) ${i.node ? `node ${i.node}` : 'not placed'}${health} restarts ${i.restarts}`;
+  const crashed = i.state === 'crashed' || i.restarts > 0 ? lastCrash(i) : null;
+  return `${i.name}: ${state} (v${i.release}) ${i.node ? `node ${i.node}` : 'not placed'}${health} restarts ${i.restarts}${crashed ? `, last crash: ${crashed}` : ''}`;
 }
+
+const lastCrash = (i: Instance): string | null => i.lastError ?? (i.lastExitCode === null ? null : `exit ${i.lastExitCode}`);
 
 /** One block per process type: formation order first, then any other type, one-off `run` last. */
 export function instanceGroups(instances: Instance[], formation: FormationEntry[]): string {

@@ -7,6 +7,8 @@ import type { HealthcheckSpec, InstanceSpec } from '@slipway/agent/protocol';
 /** States in which an instance's container should exist on its node. */
 const RUNNABLE = ['pending', 'starting', 'running', 'draining'] as const;
 export const STOP_TIMEOUT_SEC = 10;
+/** For instances without a formation entry (one-off `run`). */
+export const DEFAULT_MEMORY_MB = 512;
 
 /** app.json `healthchecks`: process type → Dokku-style checks (the first one is used). */
 const appHealthchecks = z.record(z.string(), z.array(healthcheckSpec.partial()).min(1));
@@ -47,7 +49,7 @@ export async function assignmentsFor(db: Db, box: SecretBox, nodeId: string): Pr
       image: row.release.image,
       command: oneOff ? row.command : (processTypes.safeParse(row.release.processTypes).data?.[row.type] ?? null),
       env: { ...env, DYNO: row.name, SLIPWAY_APP: row.app.name, SLIPWAY_RELEASE_VERSION: `v${row.release.version}` },
-      memoryMb: formation?.memoryMb ?? 512,
+      memoryMb: formation?.memoryMb ?? DEFAULT_MEMORY_MB,
       cpuShares: formation?.cpuShares ?? 1024,
       stopTimeoutSec: STOP_TIMEOUT_SEC,
       healthcheck: healthcheckFor(row.type, row.app.healthcheck),

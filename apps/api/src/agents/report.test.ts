@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { patchFor } from './report.ts';
+import { crashReason, patchFor } from './report.ts';
 import type { ContainerReport } from '@slipway/agent/protocol';
 
 const row = (over = {}) => ({ id: 'i', appId: 'a', type: 'web', name: 'web.1', state: 'starting' as const, healthy: false, restarts: 0, containerId: 'c1', hostPort: 31000, lastExitCode: null, lastError: null, startedAt: new Date(1_000), ...over });
@@ -12,7 +12,10 @@ const cases = [
   { name: 'healthy report makes it running', row: row(), rep: rep(), want: { state: 'running', healthy: true } },
   { name: 'unchanged report writes nothing (keeps updatedAt)', row: row({ state: 'running', healthy: true }), rep: rep(), want: {} },
   { name: 'exit marks crashed with the exit code', row: row({ state: 'running', healthy: true }), rep: rep({ status: 'exited', health: 'unknown', exitCode: 3 }), want: { state: 'crashed', healthy: false, lastExitCode: 3 } },
-  { name: 'failed health check marks crashed', row: row(), rep: rep({ health: 'failed' }), want: { state: 'crashed' } },
+  { name: 'an OOM kill is a crash with its reason', row: row({ state: 'running', healthy: true }), rep: rep({ status: 'exited', exitCode: 137, oomKilled: true }), memoryMb: 256, want: { state: 'crashed', healthy: false, lastExitCode: 137, lastError: 'out of memory (limit 256 MB)' } },
+  { name: 'a plain crash clears the reason of an earlier one', row: row({ state: 'running', healthy: true, lastError: 'out of memory (limit 512 MB)' }), rep: rep({ status: 'exited', exitCode: 1 }), want: { state: 'crashed', healthy: false, lastExitCode: 1, lastError: null } },
+  { name: 'a one-off OOM-killed is done, with its reason', row: row({ type: 'run', state: 'running', healthy: true }), rep: rep({ status: 'exited', exitCode: 137, oomKilled: true }), oneOff: true, memoryMb: 512, want: { state: 'stopped', healthy: false, lastExitCode: 137, lastError: 'out of memory (limit 512 MB)' } },
+  { name: 'failed health check marks crashed, and says so', row: row(), rep: rep({ health: 'failed' }), want: { state: 'crashed', lastError: 'failed its health check' } },
   { name: 'a draining instance that exits is done', row: row({ state: 'draining', healthy: true }), rep: rep({ status: 'exited', exitCode: 0 }), want: { state: 'stopped', healthy: false, lastExitCode: 0 } },
   { name: 'a one-off that exits is done', row: row({ type: 'run', state: 'running', healthy: true }), rep: rep({ status: 'exited', exitCode: 7 }), oneOff: true, want: { state: 'stopped', healthy: false, lastExitCode: 7 } },
   { name: 'unknown health after an agent restart keeps a healthy instance healthy', row: row({ state: 'running', healthy: true }), rep: rep({ status: 'starting', health: 'unknown' }), want: {} },
@@ -20,4 +23,11 @@ const cases = [
   { name: 'crashed rows are not rewritten (back-off timer intact)', row: row({ state: 'crashed' }), rep: rep({ status: 'exited', exitCode: 1 }), want: {} },
 ];
 
-for (const c of cases) test(`report: ${c.name}`, () => assert.deepEqual(patchFor(c.row, c.rep, c.oneOff ?? false), c.want));
+for (const c of cases) test(`report: ${c.name}`, () => assert.deepEqual(patchFor(c.row, c.rep, c.oneOff ?? false, c.memoryMb ?? null), c.want));
+
+test('crash reasons: OOM first, then a start failure, then a failed check of a running container; a plain exit has none', () => {
+  assert.equal(crashReason(rep({ status: 'exited', oomKilled: true }), null), 'out of memory');
+  assert.equal(crashReason(rep({ status: 'exited', containerId: null, error: 'no such image' }), null), 'could not start: no such image');
+  assert.equal(crashReason(rep({ health: 'failed' }), null), 'failed its health check');
+  assert.equal(crashReason(rep({ status: 'exited', exitCode: 1 }), 512), null);
+});

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import type { ContainerReport } from '@slipway/agent/protocol';
 import { DESIRED_CHANNEL, busMessage, desiredNotice, runExitChannel } from '@slipway/scheduler/channels';
+import { DEFAULT_MEMORY_MB } from './assignments.ts';
 
 type InstanceState = 'pending' | 'starting' | 'running' | 'draining' | 'stopped' | 'crashed';
 
@@ -9,29 +10,40 @@ interface Row {
   id: string;
   appId: string;
   type: string;
+  name: string;
   state: InstanceState;
   healthy: boolean;
   restarts: number;
   containerId: string | null;
   hostPort: number | null;
   lastExitCode: number | null;
+  lastError: string | null;
   startedAt: Date | null;
 }
 
-type Patch = Partial<Pick<Row, 'state' | 'healthy' | 'containerId' | 'hostPort' | 'lastExitCode' | 'startedAt'>>;
+type Patch = Partial<Pick<Row, 'state' | 'healthy' | 'containerId' | 'hostPort' | 'lastExitCode' | 'lastError' | 'startedAt'>>;
+
+/** Why a container stopped, beyond its exit code (shown by `ps`); null for a plain exit. */
+export function crashReason(c: ContainerReport, memoryMb: number | null): string | null {
+  if (c.oomKilled) return memoryMb === null ? 'out of memory' : `out of memory (limit ${memoryMb} MB)`;
+  if (c.error !== undefined) return `could not start: ${c.error}`;
+  if (c.status !== 'exited' && c.health === 'failed') return 'failed its health check';
+  return null;
+}
 
 /**
  * What a container report means for its instance row. Only real changes are returned:
  * rewriting an unchanged row would move `updatedAt`, which times back-off and drains.
+ * `memoryMb` is the instance's limit, named when it was OOM-killed.
  */
-export function patchFor(row: Row, c: ContainerReport, oneOff: boolean): Patch {
+export function patchFor(row: Row, c: ContainerReport, oneOff: boolean, memoryMb: number | null = null): Patch {
   if (c.generation !== row.restarts || row.state === 'stopped' || row.state === 'crashed') return {};
   const want: Patch = { containerId: c.containerId, hostPort: c.hostPort };
   if (c.startedAt && !row.startedAt) want.startedAt = new Date(c.startedAt);
   if (c.status === 'exited' || c.health === 'failed') {
     // A draining or one-off instance that exits is simply done; anything else crashed.
     const done = oneOff || row.state === 'draining';
-    Object.assign(want, { state: done ? 'stopped' : 'crashed', healthy: false, lastExitCode: c.exitCode });
+    Object.assign(want, { state: done ? 'stopped' : 'crashed', healthy: false, lastExitCode: c.exitCode, lastError: crashReason(c, memoryMb) });
   } else if (row.state !== 'draining' && !(c.health === 'unknown' && row.healthy)) {
     // `unknown` (an agent that just restarted and re-checks) never downgrades a healthy instance.
     const healthy = c.status === 'running' && c.health === 'healthy';
@@ -50,7 +62,7 @@ export function patchFor(row: Row, c: ContainerReport, oneOff: boolean): Patch {
 export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[], secret?: string): Promise<void> {
   const rows = await db.instance.findMany({
     where: { nodeId },
-    select: { id: true, appId: true, type: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, startedAt: true },
+    select: { id: true, appId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true },
   });
   const reported = new Map(reports.map((r) => [r.instanceId, r]));
   const changedApps = new Set<string>();
@@ -60,7 +72,8 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
       if (row.state === 'stopped') await db.instance.deleteMany({ where: { id: row.id, state: 'stopped' } });
       continue;
     }
-    const patch = patchFor(row, c, row.type === 'run');
+    const memoryMb = c.oomKilled ? await memoryLimitOf(db, row) : null;
+    const patch = patchFor(row, c, row.type === 'run', memoryMb);
     if (Object.keys(patch).length === 0) continue;
     // Guarded on the state read, so a concurrent scheduler decision (drain, stop) is never overwritten.
     const { count } = await db.instance.updateMany({ where: { id: row.id, state: row.state, restarts: row.restarts }, data: patch });
@@ -69,4 +82,10 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
     if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), busMessage(JSON.stringify({ exitCode: c.exitCode }), secret));
   }
   for (const appId of changedApps) await redis.publish(DESIRED_CHANNEL, desiredNotice(appId, secret));
+}
+
+/** The memory limit the instance's container got (see assignmentsFor). */
+async function memoryLimitOf(db: Db, row: Row): Promise<number> {
+  const formation = await db.formation.findUnique({ where: { appId_type: { appId: row.appId, type: row.type } }, select: { memoryMb: true } });
+  return formation?.memoryMb ?? DEFAULT_MEMORY_MB;
 }

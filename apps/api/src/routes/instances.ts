@@ -11,7 +11,7 @@ export const instanceRoutes = [
     method: 'get',
     path: '/v1/apps/:app/instances',
     tag: 'processes',
-    summary: 'Running instances (dynos): node, state, health, uptime, restarts',
+    summary: 'Running instances (dynos): node, state, health, uptime, restarts, and why the last one crashed',
     handler: async ({ deps, principal, params }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
       const rows = await deps.db.instance.findMany({
@@ -29,6 +29,9 @@ export const instanceRoutes = [
         node: i.node?.name ?? null,
         release: i.release.version,
         restarts: i.restarts,
+        /** Exit code and reason (e.g. "out of memory (limit 512 MB)") of the last crash. */
+        lastExitCode: i.lastExitCode,
+        lastError: i.lastError,
         startedAt: i.startedAt,
         uptimeSeconds: i.startedAt && i.state === 'running' ? Math.floor((now - i.startedAt.getTime()) / 1000) : 0,
       }));

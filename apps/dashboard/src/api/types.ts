@@ -129,6 +129,9 @@ export interface Instance {
   node: string | null;
   release: number;
   restarts: number;
+  /** Exit code and reason (e.g. "out of memory (limit 512 MB)") of the last crash. */
+  lastExitCode: number | null;
+  lastError: string | null;
   startedAt: string | null;
   uptimeSeconds: number;
 }

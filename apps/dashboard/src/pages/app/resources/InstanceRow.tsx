@@ -10,6 +10,7 @@ export function InstanceRow({ app, instance: i, onChanged }: { app: string; inst
     await api.stopInstance(app, i.name);
     onChanged();
   });
+  const lastCrash = i.state === 'crashed' || i.restarts > 0 ? (i.lastError ?? (i.lastExitCode === null ? null : `exit ${i.lastExitCode}`)) : null;
   return (
     <li className="list-row instance-row">
       <span>
@@ -18,6 +19,7 @@ export function InstanceRow({ app, instance: i, onChanged }: { app: string; inst
       </span>
       <span className="muted small">
         {i.node ?? 'unplaced'} · v{i.release} · up {shortDuration(i.uptimeSeconds)} · {i.restarts} restart{i.restarts === 1 ? '' : 's'}
+        {lastCrash && ` · last crash: ${lastCrash}`}
       </span>
       <span className="actions">
         <button
