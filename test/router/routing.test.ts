@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import WebSocket from 'ws';
@@ -13,6 +14,9 @@ describe('router: routing, headers, streaming, websockets', () => {
   let b: TestBackend;
   let api: TestBackend;
   let stream: TestBackend;
+  /** The /held download: whether the backend waits on the router to drain, and how its response ended. */
+  let closed!: (finished: boolean) => void;
+  const held = { sentMiB: 0, closed: new Promise<boolean>((r) => (closed = r)) };
 
   before(async () => {
     r = await startTestRouter();
@@ -25,6 +29,18 @@ describe('router: routing, headers, streaming, websockets', () => {
         let n = 0;
         req.on('data', (c: Buffer) => { n += c.length; hash.update(c); });
         req.on('end', () => res.end(JSON.stringify({ bytes: n, sha: hash.digest('hex') })));
+      } else if (req.url === '/held') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        const chunk = Buffer.alloc(1 << 20, 9);
+        res.once('close', () => closed(res.writableFinished));
+        const pump = (): void => {
+          while (held.sentMiB < 256) {
+            held.sentMiB++;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
       } else if (req.url === '/download') {
         res.writeHead(200, { 'content-type': 'application/octet-stream' });
         let left = 64;
@@ -133,6 +149,21 @@ describe('router: routing, headers, streaming, websockets', () => {
     let n = 0;
     for await (const c of res.body) n += (c as Buffer).length;
     assert.equal(n, 64 << 20);
+  });
+
+  it('holds the backend back while the client reads nothing, and ends its response when the client hangs up', { timeout: 30_000 }, async () => {
+    const client = new Promise<IncomingMessage>((resolve, reject) => {
+      httpRequest({ port: r.port, host: '127.0.0.1', path: '/held', agent: false, headers: { host: 'stream.slipway.localhost' } }, resolve)
+        .on('error', reject)
+        .end();
+    });
+    const res = await client;
+    res.pause();
+    // Socket buffers fill within a few MiB; without backpressure the router would take all 256 MiB into memory.
+    await sleep(1_000);
+    assert.ok(held.sentMiB < 64, `the backend sent ${held.sentMiB} MiB to a client reading nothing`);
+    res.destroy();
+    assert.equal(await held.closed, false, 'the backend response was cut, not finished');
   });
 
   it('passes chunked responses through as they are produced', async () => {

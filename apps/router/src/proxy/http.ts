@@ -10,6 +10,7 @@ import { record, type ProxyContext } from './context.ts';
 import { classify, errorCodeFor, ejects, retryable, type FailureKind } from './failures.ts';
 import { acceptRequestId, downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { bodyLimit } from './limits.ts';
+import { UpstreamExchange } from './upstream.ts';
 
 /** The request handler for plain and TLS listeners. */
 export function httpHandler(ctx: ProxyContext, proto: 'http' | 'https') {
@@ -37,7 +38,13 @@ async function proxyRequest(ctx: ProxyContext, proto: 'http' | 'https', req: Inc
   let upstreamMs: number | undefined;
   let retried = false;
 
+  let exchange: UpstreamExchange | undefined;
+  let clientGone = false;
   res.once('close', () => {
+    if (!res.writableFinished) {
+      clientGone = true;
+      exchange?.cancel(new Error('client closed the request'));
+    }
     record(ctx, {
       app: route?.app ?? '-', method, path, status: res.headersSent ? res.statusCode : 499,
       bytes: socket.bytesWritten - bytesBefore, totalMs: performance.now() - t0,
@@ -69,10 +76,8 @@ async function proxyRequest(ctx: ProxyContext, proto: 'http' | 'https', req: Inc
   const headers = upstreamHeaders(req.rawHeaders, {
     remoteAddress: socket.remoteAddress ?? '', proto, host, port: socket.localPort ?? 0, requestId, startMs,
   });
-  const abort = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
-  });
+  // A body stream can fail before undici reads it (client gone, over the limit): that ends the attempt.
+  body?.on('error', (err: Error) => exchange?.cancel(err));
 
   const pinned = route.affinity ? pinnedBackend(ctx.affinitySecret, route.app, req.headers.cookie) : undefined;
   const tried = new Set<string>();
@@ -85,25 +90,23 @@ async function proxyRequest(ctx: ProxyContext, proto: 'http' | 'https', req: Inc
     const cookie = route.affinity && backend.id !== pinned ? setCookieHeader(ctx.affinitySecret, route.app, backend.id, proto === 'https') : undefined;
     const u0 = performance.now();
     backend.outstanding++;
+    exchange = new UpstreamExchange(res, (statusCode, upstream) => {
+      upstreamMs = performance.now() - u0;
+      recordOutcome(backend.passive, statusCode >= 500 ? '5xx' : 'ok', Date.now(), ctx.eject);
+      const out = downstreamHeaders(upstream);
+      if (cookie) out['set-cookie'] = [...[out['set-cookie'] ?? []].flat(), cookie];
+      out['x-request-id'] ??= requestId;
+      return out;
+    });
     try {
-      await backend.pool.stream(
-        {
-          path, method, headers, body, signal: abort.signal,
-          headersTimeout: cfg.REQUEST_TIMEOUT_MS, bodyTimeout: cfg.BACKEND_IDLE_TIMEOUT_MS,
-        },
-        ({ statusCode, headers: upstream }) => {
-          upstreamMs = performance.now() - u0;
-          recordOutcome(backend.passive, statusCode >= 500 ? '5xx' : 'ok', Date.now(), ctx.eject);
-          const out = downstreamHeaders(upstream);
-          if (cookie) out['set-cookie'] = [...[out['set-cookie'] ?? []].flat(), cookie];
-          out['x-request-id'] ??= requestId;
-          res.writeHead(statusCode, out);
-          return res;
-        },
+      backend.pool.dispatch(
+        { path, method, headers, body, headersTimeout: cfg.REQUEST_TIMEOUT_MS, bodyTimeout: cfg.BACKEND_IDLE_TIMEOUT_MS },
+        exchange,
       );
+      await exchange.done;
       return;
     } catch (err) {
-      const kind = classify(err, abort.signal.aborted);
+      const kind = classify(err, clientGone);
       if (kind === 'connect' || kind === 'closed' || kind === 'timeout') {
         const ejected = recordOutcome(backend.passive, ejects(err) ? 'connect' : '5xx', Date.now(), ctx.eject);
         if (ejected) ctx.log.warn({ app: route.app, backend: backend.id, kind }, 'backend ejected');
