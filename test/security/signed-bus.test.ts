@@ -9,6 +9,7 @@ import { logsChannel, recentLogsKey, type AppLogLine } from '@slipway/scheduler/
 import { loadRouterConfig } from '../../apps/router/src/config.ts';
 import { startRouter, type RunningRouter } from '../../apps/router/src/router.ts';
 import { publishLogs } from '../../apps/api/src/agents/logs.ts';
+import { logEntry } from '../../apps/api/src/agents/log-entry.ts';
 import { buildLogKey, publishEnd, publishLine } from '../../apps/builder/src/queue/build-log.ts';
 import { startBackend, type TestBackend } from '../router/helpers.ts';
 import { startApi, client, tokenFor, type TestApi } from '../support/api-server.ts';
@@ -96,7 +97,7 @@ test('route change notifications: stale, replayed and unsigned ones are ignored'
 });
 
 let api: TestApi;
-test('log lines: the API shows signed lines only, live and from history, and a replayed live line once', async (t) => {
+test('log lines: the API shows its app\'s signed lines only, live and from history, and a replayed live line once', async (t) => {
   api = await startApi({ SLIPWAY_INTERNAL_SECRET: secret });
   t.after(() => api.stop());
   const token = await tokenFor(api.url, api.admin.email, api.admin.password);
@@ -108,6 +109,8 @@ test('log lines: the API shows signed lines only, live and from history, and a r
   const inst = await api.deps.db.instance.create({ data: { appId: app.id, releaseId: release.id, type: 'web', name: 'web.1', nodeId: node.id } });
   await publishLogs(api.deps.db, api.deps.redis, node.id, [{ instanceId: inst.id, ts: new Date().toISOString(), stream: 'stdout', line: 'real history' }], secret);
   await api.deps.redis.rpush(recentLogsKey(app.id), JSON.stringify(line('forged history')));
+  // A line really signed for another app, copied into this one's history.
+  await api.deps.redis.rpush(recentLogsKey(app.id), logEntry('another-app', line('forged foreign history'), secret));
 
   const ctl = new AbortController();
   const res = await fetch(`${api.url}/v1/apps/logged/logs?tail=true`, { headers: { authorization: `Bearer ${token}` }, signal: ctl.signal });
@@ -126,10 +129,12 @@ test('log lines: the API shows signed lines only, live and from history, and a r
     }
   };
   await readFor(300);
-  const live = sign(JSON.stringify(line('real live')), secret);
+  const live = logEntry(app.id, line('real live'), secret);
   await api.deps.redis.publish(logsChannel(app.id), JSON.stringify(line('forged live')));
-  await api.deps.redis.publish(logsChannel(app.id), sign(JSON.stringify(line('wrong key')), 'k'.repeat(40)));
-  await api.deps.redis.publish(logsChannel(app.id), sign(JSON.stringify(line('stale live')), secret, Date.now() - 120_000));
+  await api.deps.redis.publish(logsChannel(app.id), logEntry(app.id, line('wrong key'), 'k'.repeat(40)));
+  await api.deps.redis.publish(logsChannel(app.id), logEntry('another-app', line('forged foreign live'), secret));
+  await api.deps.redis.publish(logsChannel(app.id), sign(JSON.stringify(line('forged unbound live')), secret));
+  await api.deps.redis.publish(logsChannel(app.id), sign(`${app.id}\n${JSON.stringify(line('stale live'))}`, secret, Date.now() - 120_000));
   await api.deps.redis.publish(logsChannel(app.id), live);
   await api.deps.redis.publish(logsChannel(app.id), live);
   await readFor(700);

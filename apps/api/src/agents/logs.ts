@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import type { LogLine } from '@slipway/agent/protocol';
-import { RECENT_LOG_LINES, busMessage, logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
+import { RECENT_LOG_LINES, logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
 import type { AppLogLine } from '@slipway/scheduler/channels';
+import { logEntry } from './log-entry.ts';
 
-/** Fans a node's log batch out per app: live on pub/sub, and into a capped list for later reads; each line signed when a secret is set. */
+/** Fans a node's log batch out per app: live on pub/sub, and into a capped list for later reads; each line signed for its app when a secret is set. */
 export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: LogLine[], secret?: string): Promise<void> {
   const ids = [...new Set(lines.map((l) => l.instanceId))];
   // Only instances placed on this node: a node cannot write into another app's log by guessing ids.
@@ -16,7 +17,7 @@ export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: L
     if (!o) continue;
     const entry: AppLogLine = { ts: l.ts, dyno: o.name, type: o.type, instanceId: o.id, stream: l.stream, line: l.line };
     const list = perApp.get(o.appId) ?? [];
-    list.push(busMessage(JSON.stringify(entry), secret));
+    list.push(logEntry(o.appId, entry, secret));
     perApp.set(o.appId, list);
   }
   for (const [appId, entries] of perApp) {

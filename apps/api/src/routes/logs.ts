@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NonceCache } from '@slipway/core';
-import { logsChannel, readBusMessage, recentLogsKey, type AppLogLine } from '@slipway/scheduler/channels';
+import { logsChannel, recentLogsKey, type AppLogLine } from '@slipway/scheduler/channels';
+import { readLogEntry } from '../agents/log-entry.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { openStream } from '../http/stream.ts';
@@ -35,9 +36,8 @@ export const logRoutes = [
       const refused = (why: string) => deps.log.warn({ app: app.name }, `refused ${why} log line`);
       if (sub) {
         sub.on('message', (_channel: string, message: string) => {
-          const payload = readBusMessage(message, secret, { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces });
-          if (payload === null) return refused('unsigned, stale or replayed live');
-          const line = JSON.parse(payload) as AppLogLine;
+          const line = readLogEntry(app.id, message, secret, { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces });
+          if (line === null) return refused('unsigned, foreign, stale or replayed live');
           if (!wanted(line)) return;
           if (live) stream.send(line);
           else pending.push(line);
@@ -46,9 +46,9 @@ export const logRoutes = [
       }
       const stream = openStream(req, res, 'text/event-stream');
       const recent = query.lines ? await deps.redis.lrange(recentLogsKey(app.id), -query.lines * 4, -1) : [];
-      const verified = recent.map((r) => readBusMessage(r, secret));
-      if (verified.includes(null)) refused('unsigned stored');
-      const history = verified.flatMap((r) => (r === null ? [] : [JSON.parse(r) as AppLogLine])).filter(wanted).slice(-query.lines);
+      const verified = recent.map((r) => readLogEntry(app.id, r, secret));
+      if (verified.includes(null)) refused('unsigned or foreign stored');
+      const history = verified.filter((l): l is AppLogLine => l !== null).filter(wanted).slice(-query.lines);
       for (const line of history) stream.send(line);
       const seen = new Set(history.map((l) => `${l.ts}|${l.instanceId}|${l.line}`));
       for (const line of pending) if (!seen.has(`${line.ts}|${line.instanceId}|${line.line}`)) stream.send(line);

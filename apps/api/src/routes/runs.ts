@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NonceCache } from '@slipway/core';
 import { logsChannel, readBusMessage, runExitChannel, type AppLogLine } from '@slipway/scheduler/channels';
+import { readLogEntry } from '../agents/log-entry.ts';
 import { LIVE_LINE_MAX_AGE_MS } from './logs.ts';
 import { SIZES, startOneOff } from '@slipway/scheduler/operations';
 import { route } from '../http/route.ts';
@@ -24,13 +25,16 @@ export const runRoutes = [
       const buffered: AppLogLine[] = [];
       const nonces = new NonceCache();
       sub.on('message', (channel: string, message: string) => {
-        const payload = readBusMessage(message, deps.config.SLIPWAY_INTERNAL_SECRET, { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces });
-        if (payload === null) return deps.log.warn({ app: app.name, channel }, 'refused unsigned, stale or replayed message');
+        const opts = { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces };
+        const refused = () => deps.log.warn({ app: app.name, channel }, 'refused unsigned, foreign, stale or replayed message');
         if (channel === logsChannel(app.id)) {
-          const line = JSON.parse(payload) as AppLogLine;
+          const line = readLogEntry(app.id, message, deps.config.SLIPWAY_INTERNAL_SECRET, opts);
+          if (line === null) return refused();
           if (!name) buffered.push(line);
           else if (line.dyno === name) stream.send({ line: line.line, stream: line.stream });
         } else {
+          const payload = readBusMessage(message, deps.config.SLIPWAY_INTERNAL_SECRET, opts);
+          if (payload === null) return refused();
           stream.send(JSON.parse(payload) as { exitCode: number });
           stream.end();
         }
