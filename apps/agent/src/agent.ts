@@ -8,6 +8,7 @@ import { Engine, hostPortOf } from './docker/engine.ts';
 import type { Managed } from './docker/labels.ts';
 import { runCheck } from './health.ts';
 import { ImageFetcher } from './images.ts';
+import { ImageGc } from './image-gc.ts';
 import type { Health } from './health.ts';
 import { LogShipper } from './logs.ts';
 import { reportOf } from './report.ts';
@@ -25,6 +26,7 @@ export class Agent {
   private readonly engine: Engine;
   private readonly logs: LogShipper;
   private readonly images: ImageFetcher;
+  private readonly imageGc: ImageGc;
   private readonly health = new Map<string, Health>();
   private readonly busy = new Set<string>();
   private readonly startErrors = new Map<string, { instanceId: string; generation: number; error: string }>();
@@ -37,6 +39,7 @@ export class Agent {
     this.engine = new Engine(cfg.DOCKER_SOCKET, cfg.NODE_ADDRESS);
     this.logs = new LogShipper(this.engine.docker, this.cp, log);
     this.images = new ImageFetcher(this.engine.docker, this.cp, log);
+    this.imageGc = new ImageGc(this.engine.docker, this.cp, log, cfg.IMAGE_GC_MS);
   }
 
   async start(): Promise<void> {
@@ -86,6 +89,8 @@ export class Agent {
       void this.logs.follow(m.containerId, m.instanceId, this.logsSince(infos.get(m.containerId)!));
       if (!m.oneOff && !this.health.has(m.containerId)) this.check(m, spec, hostPortOf(infos.get(m.containerId)!));
     }
+    // Release images of destroyed apps go too, like their containers (when due; never throws).
+    this.once('image-gc', () => this.imageGc.runIfDue());
   }
 
   /** Output from before this agent started was shipped by its predecessor. */

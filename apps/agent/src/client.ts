@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { z } from 'zod';
-import { registerResponse, heartbeatResponse } from './protocol.ts';
+import { registerResponse, heartbeatResponse, retiredAppsResponse } from './protocol.ts';
 import type { HeartbeatRequest, HeartbeatResponse, LogLine, RegisterRequest, RegisterResponse } from './protocol.ts';
 
 export class ControlPlaneError extends Error {
@@ -28,6 +28,11 @@ export class ControlPlane {
 
   async logs(lines: LogLine[]): Promise<void> {
     await this.post('/v1/agent/logs', { lines }, null);
+  }
+
+  /** Which of these apps (named by the node's release images) no longer exist. */
+  async retiredApps(apps: string[]): Promise<string[]> {
+    return (await this.post('/v1/agent/retired-apps', { apps }, retiredAppsResponse)).retired;
   }
 
   /** A release image as a `docker save` tar stream (GET /v1/agent/images/:ref). */

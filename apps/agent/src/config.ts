@@ -18,6 +18,8 @@ export function loadAgentConfig(source: NodeJS.ProcessEnv = process.env) {
       DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
       AGENT_STATE_DIR: z.string().default('/var/lib/slipway-agent'),
       HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+      /** How often release images of destroyed apps are looked for and removed (also once at start). */
+      IMAGE_GC_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
       LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     },
     source,

@@ -1,12 +1,13 @@
 import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
+import type Docker from 'dockerode';
 import type { z } from 'zod';
 import { SlipwayError, hashToken, newToken, unauthorized } from '@slipway/core';
 import type { Logger, SecretBox } from '@slipway/core';
 import type { Db } from '@slipway/db';
-import { heartbeatRequest, logBatch, registerRequest } from '@slipway/agent/protocol';
-import type { HeartbeatResponse, RegisterResponse } from '@slipway/agent/protocol';
+import { heartbeatRequest, logBatch, registerRequest, retiredAppsRequest } from '@slipway/agent/protocol';
+import type { HeartbeatResponse, RegisterResponse, RetiredAppsResponse } from '@slipway/agent/protocol';
 import { DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
 import { joinTokenMatches, nodeOf, requireNode } from './auth.ts';
 import { applyReport } from './report.ts';
@@ -23,6 +24,8 @@ export interface AgentRouterDeps {
   joinToken: string;
   /** SLIPWAY_INTERNAL_SECRET: signs desired-state notices and log lines. */
   internalSecret?: string;
+  /** The control plane's engine, where release images are built and fetched from (default: the local socket). */
+  docker?: Docker;
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -33,7 +36,8 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 
 /**
  * The control-plane side of the node agents, mounted at /v1/agent:
- * POST /register (join token → node credential), POST /heartbeat, POST /logs, GET /images/:ref (node credential).
+ * POST /register (join token → node credential), POST /heartbeat, POST /logs, POST /retired-apps,
+ * GET /images/:ref (node credential).
  */
 export function createAgentRouter(deps: AgentRouterDeps): Router {
   const { db, redis, box, log } = deps;
@@ -70,7 +74,14 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
     res.status(204).end();
   });
 
-  router.use(createImagesRouter(db, log));
+  // Image garbage collection: of the apps a node names, those with no app any more. A node learns no other app's name.
+  router.post('/retired-apps', requireNode(db), async (req: Request, res: Response) => {
+    const { apps } = parse(retiredAppsRequest, req.body);
+    const live = new Set((await db.app.findMany({ where: { name: { in: apps } }, select: { name: true } })).map((a) => a.name));
+    res.json({ retired: apps.filter((a) => !live.has(a)) } satisfies RetiredAppsResponse);
+  });
+
+  router.use(createImagesRouter(db, log, deps.docker));
 
   // Agents get plain JSON errors even when mounted outside the API's own error handler.
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

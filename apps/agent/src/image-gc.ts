@@ -1,0 +1,87 @@
+import type Docker from 'dockerode';
+import { appName, type Logger } from '@slipway/core';
+import type { ControlPlane } from './client.ts';
+
+/** The label the builder puts on every image it makes (apps/builder/src/build/run-build.ts): the app's name. */
+export const APP_IMAGE_LABEL = 'slipway.app';
+
+/** A release image on an engine. */
+export interface AppImage {
+  id: string;
+  app: string;
+}
+
+/** Which images go: those of the retired apps that no container on the engine was created from. */
+export function imagesToRemove(images: readonly AppImage[], retiredApps: ReadonlySet<string>, inUse: ReadonlySet<string>): AppImage[] {
+  return images.filter((i) => retiredApps.has(i.app) && !inUse.has(i.id));
+}
+
+/** The engine's release images, all of them or one app's: labelled with an app name (the stack images carry no such label). */
+export async function appImages(docker: Docker, app?: string): Promise<AppImage[]> {
+  const listed = await docker.listImages({ filters: JSON.stringify({ label: [app === undefined ? APP_IMAGE_LABEL : `${APP_IMAGE_LABEL}=${app}`] }) });
+  return listed.map((i) => ({ id: i.Id, app: i.Labels?.[APP_IMAGE_LABEL] ?? '' })).filter((i) => appName.safeParse(i.app).success);
+}
+
+/** Ids of the images the engine's containers (running or stopped) were created from. */
+export async function imagesInUse(docker: Docker): Promise<Set<string>> {
+  return new Set((await docker.listContainers({ all: true })).map((c) => c.ImageID));
+}
+
+/**
+ * Removes each image by id, with all its tags. Idempotent: an image already gone (404)
+ * counts as removed. Forced only so that an image's several tags go with it (Docker refuses
+ * that otherwise): callers leave out images any container uses, and Docker still refuses
+ * (409) one a container runs from or another image is built on; that one is kept, for a
+ * later pass. Other errors are thrown.
+ */
+export async function removeImages(docker: Docker, images: readonly AppImage[]): Promise<{ removed: string[]; kept: string[] }> {
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const image of images) {
+    try {
+      await docker.getImage(image.id).remove({ force: true });
+      removed.push(image.id);
+    } catch (err) {
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code === 404) removed.push(image.id);
+      else if (code === 409) kept.push(image.id);
+      else throw err;
+    }
+  }
+  return { removed, kept };
+}
+
+/**
+ * A node's release images of apps that no longer exist are removed: the images' apps are
+ * sent to the control plane, which answers which of them are gone. Only the images listed
+ * before asking are candidates, so an image made meanwhile (on an engine the builder shares)
+ * is never taken for an old one. Runs at the first pass after the agent starts (a node back
+ * from downtime cleans up at once), then every `intervalMs`.
+ */
+export class ImageGc {
+  private nextAt = 0;
+
+  constructor(private readonly docker: Docker, private readonly cp: ControlPlane, private readonly log: Logger, private readonly intervalMs: number) {}
+
+  /** A collection when one is due; failures are logged and retried at the next interval. */
+  async runIfDue(now = Date.now()): Promise<void> {
+    if (now < this.nextAt) return;
+    this.nextAt = now + this.intervalMs;
+    await this.collect().catch((err: unknown) => this.log.warn({ err }, 'image garbage collection failed'));
+  }
+
+  /**
+   * Removes the release images of destroyed apps that no container uses, among `images`
+   * (by default all of the engine's); returns the removed image ids.
+   */
+  async collect(images?: AppImage[]): Promise<string[]> {
+    images ??= await appImages(this.docker);
+    const apps = [...new Set(images.map((i) => i.app))];
+    if (apps.length === 0) return [];
+    const retired = new Set(await this.cp.retiredApps(apps));
+    const { removed, kept } = await removeImages(this.docker, imagesToRemove(images, retired, await imagesInUse(this.docker)));
+    if (removed.length) this.log.info({ images: removed.length, apps: [...retired] }, 'images of destroyed apps removed');
+    if (kept.length) this.log.info({ images: kept.length }, 'images of destroyed apps still in use; kept for a later pass');
+    return removed;
+  }
+}
