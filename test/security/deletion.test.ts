@@ -6,16 +6,23 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { pack } from 'tar-stream';
+import { createLogger } from '@slipway/core';
 import { getHostRoutes, setHostRoutes, defaultRouteKeys } from '@slipway/routing';
 import { plan } from '../../apps/agent/src/converge.ts';
+import { ControlPlane } from '../../apps/agent/src/client.ts';
+import { ImageGc, appImages } from '../../apps/agent/src/image-gc.ts';
 import { syncCatalog } from '../../packages/addons/src/catalog.ts';
 import { startApi, client, tokenFor, type TestApi } from '../support/api-server.ts';
 
 // Destroying an app removes what it owns everywhere: routes (default and custom
 // hosts; another app's prefix on the same host stays), add-ons it owns, queued
 // builds, its git repository, and — through the agents' rule that unassigned
-// containers go — its containers, also on a node that was away and reports later.
-// A repeat or an unknown app answers 404 and changes nothing. Real API, Redis, git, BullMQ.
+// containers go — its containers, also on a node that was away and reports later; its release images
+// leave the control plane's engine at once, and the nodes' engines through the agents'
+// image collection. A repeat or an unknown app answers 404 and changes nothing.
+// Real API, Redis, git, BullMQ and Docker engine.
 const run = promisify(execFile);
 const secret = randomBytes(32).toString('hex');
 const joinToken = randomBytes(16).toString('hex');
@@ -30,10 +37,29 @@ before(async () => {
   api = await startApi({ SLIPWAY_INTERNAL_SECRET: secret, SLIPWAY_JOIN_TOKEN: joinToken });
   call = client(api.url, await tokenFor(api.url, api.admin.email, api.admin.password));
 });
+const docker = new Docker();
+const imaged = `imaged-${suffix}`;
+const neighbour = `kept-${suffix}`;
+const stackRef = `slipway-test-${suffix}/stack:20`;
 after(async () => {
   for (const h of [host, custom]) await api.deps.redis.hdel(defaultRouteKeys.hash, h);
   await api?.stop();
+  const leftovers = [...(await appImages(docker, imaged)), ...(await appImages(docker, neighbour))].map((i) => i.id);
+  for (const ref of [...leftovers, stackRef]) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
 });
+
+/** A one-file image as the builder labels its output (nothing to pull here: imported from a tar). */
+async function image(ref: string, labels: Record<string, string>): Promise<string> {
+  const tar = pack();
+  tar.entry({ name: 'hello' }, 'hi\n');
+  tar.finalize();
+  const [repo, tag] = ref.split(':') as [string, string];
+  const changes = [...Object.entries(labels).map(([k, v]) => `LABEL ${k}=${v}`), 'CMD ["/hello"]'];
+  const progress = await docker.importImage(tar as unknown as NodeJS.ReadableStream, { repo, tag, changes });
+  await new Promise((resolve, reject) => docker.modem.followProgress(progress, (err) => (err ? reject(err) : resolve(null))));
+  return (await docker.getImage(ref).inspect()).Id;
+}
+const present = (id: string) => docker.getImage(id).inspect().then(() => true, () => false);
 
 test('destroying an app removes its routes, add-ons, queued builds, repository and containers; repeats are harmless', async () => {
   const created = (await call('POST', '/v1/apps', { name: app })).body as { id: string; gitUrl: string };
@@ -100,4 +126,38 @@ test('destroying an app removes its routes, add-ons, queued builds, repository a
   assert.equal(await db.app.count(), apps);
   assert.equal(await db.event.count(), eventsBefore + 1);
   assert.deepEqual((await getHostRoutes(api.deps.redis, custom, defaultRouteKeys, secret))?.map((r) => r.app), ['neighbour']);
+});
+
+test('destroying an app removes its release images from the control plane engine; a node\'s agent removes its copies, except one a container uses', async () => {
+  for (const name of [imaged, neighbour]) assert.equal((await call('POST', '/v1/apps', { name })).status, 201);
+  // As the builder leaves them: build tags, the release tag on the same image, the neighbour's, a stack image.
+  const built = await image(`${imaged}:build-1`, { 'slipway.app': imaged, 'slipway.build': 'b1' });
+  await docker.getImage(built).tag({ repo: imaged, tag: 'v2' });
+  const older = await image(`${imaged}:build-0`, { 'slipway.app': imaged, 'slipway.build': 'b0' });
+  const theirs = await image(`${neighbour}:build-1`, { 'slipway.app': neighbour, 'slipway.build': 'b2' });
+  const stack = await image(stackRef, { 'slipway.stack': 'test' });
+
+  assert.equal((await call('DELETE', `/v1/apps/${imaged}`)).status, 204);
+  assert.deepEqual(await Promise.all([built, older, theirs, stack].map(present)), [false, false, true, true]);
+  const event = await api.deps.db.event.findFirstOrThrow({ where: { action: 'app.destroy', target: imaged } });
+  assert.equal((event.data as { images: number }).images, 2);
+
+  // A node that was down during the delete comes back with copies; one is still under a stopped container.
+  const reg = await client(api.url)('POST', '/v1/agent/register', { joinToken, name: `gc-${suffix}`, address: '10.9.9.8', memoryMb: 1024, cpus: 1 });
+  assert.equal(reg.status, 201, JSON.stringify(reg.body));
+  const gc = new ImageGc(docker, new ControlPlane(api.url, (reg.body as { credential: string }).credential), createLogger('agent', 'silent'), 60_000);
+  const copy = await image(`${imaged}:build-1`, { 'slipway.app': imaged, 'slipway.build': 'b1' });
+  const held = await image(`${imaged}:build-0`, { 'slipway.app': imaged, 'slipway.build': 'b0' });
+  const container = await docker.createContainer({ Image: held });
+  // Scoped to this test's apps: the engine is shared with other runs, whose apps this API does not know.
+  const ours = async () => [...(await appImages(docker, imaged)), ...(await appImages(docker, neighbour))];
+  assert.deepEqual(await gc.collect(await ours()), [copy]);
+  assert.deepEqual(await Promise.all([copy, held, theirs].map(present)), [false, true, true]);
+  await container.remove();
+  assert.deepEqual(await gc.collect(await ours()), [held]);
+  assert.deepEqual(await gc.collect(await ours()), [], 'a repeat has nothing left to do');
+  assert.equal(await present(theirs), true);
+
+  // Only a node may ask which apps are gone.
+  assert.equal((await client(api.url)('POST', '/v1/agent/retired-apps', { apps: [neighbour] })).status, 401);
 });

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import Docker from 'dockerode';
 import { SecretBox, createLogger } from '@slipway/core';
 import { createDb } from '@slipway/db';
 import { createBroker, loadAddonsConfig } from '@slipway/addons';
@@ -28,7 +29,7 @@ export function createDeps(config: ApiConfig, env: NodeJS.ProcessEnv = process.e
     queue: { connection: queueRedis, ...(queuePrefix ? { prefix: queuePrefix } : {}) },
     onChange: (change) => releaseForAddonChange(deps!, change),
   });
-  deps = { config, log, redis, queueRedis, db, box, buildQueue: createBuildQueue(queueRedis, queuePrefix), broker };
+  deps = { config, log, redis, queueRedis, db, box, buildQueue: createBuildQueue(queueRedis, queuePrefix), broker, docker: new Docker() };
   return deps;
 }
 

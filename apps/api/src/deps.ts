@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
+import type Docker from 'dockerode';
 import type { Logger, SecretBox } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import type { Broker } from '@slipway/addons';
@@ -19,4 +20,6 @@ export interface Deps {
   buildQueue: Queue<BuildJob>;
   /** Add-on broker: its jobs run in the API process (see main.ts). */
   broker: Broker;
+  /** The control plane's engine: the builder makes release images there, nodes fetch them from it (DOCKER_HOST or the local socket). */
+  docker: Docker;
 }

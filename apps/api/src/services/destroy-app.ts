@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { App } from '@slipway/db';
+import { appImages, imagesInUse, imagesToRemove, removeImages, type AppImage } from '@slipway/agent/image-gc';
 import { defaultRouteKeys, removeAppRoutes } from '@slipway/routing';
 import type { Deps } from '../deps.ts';
 import { repoPath } from '../git/repos.ts';
@@ -10,6 +11,8 @@ export interface DestroyedApp {
   hosts: string[];
   addons: string[];
   builds: number;
+  /** Release images removed from the control plane's engine (those still in use go at a node agent's image collection). */
+  images: number;
 }
 
 /**
@@ -17,10 +20,15 @@ export interface DestroyedApp {
  * instances, domains, builds, releases, attachments), so nothing can place or
  * route it again; then the things outside the database, each step idempotent:
  * its add-ons are deprovisioned (other apps they were attached to get a release
- * without them), its routes leave the router table, queued builds leave the queue
- * and its git repository is deleted (a new app of the same name starts clean).
- * Containers need no call: agents remove any container no longer assigned to
- * them, including a node that was down now and reports later.
+ * without them), its routes leave the router table, queued builds leave the queue,
+ * its git repository is deleted (a new app of the same name starts clean) and its
+ * release images leave the control plane's engine, where the builder made them
+ * (the API holds that engine already, to serve images to nodes). Those images are
+ * listed while the app still owns its name, so a new app taking the name keeps its
+ * own. Containers and the nodes' copies of images need no call: agents remove the
+ * containers no longer assigned to them and the images of apps that no longer
+ * exist, also on a node that was down and reports later (and, on a one-machine
+ * install, an image here that a container still used).
  */
 export async function destroyApp(deps: Deps, app: App, actorId: string): Promise<DestroyedApp | null> {
   const [domains, builds, addons] = await Promise.all([
@@ -28,6 +36,10 @@ export async function destroyApp(deps: Deps, app: App, actorId: string): Promise
     deps.db.build.findMany({ where: { appId: app.id, status: { in: ['pending', 'building'] } }, select: { id: true } }),
     deps.db.addon.findMany({ where: { ownerAppId: app.id, state: { not: 'deprovisioned' } }, select: { id: true, name: true } }),
   ]);
+  const images = await appImages(deps.docker, app.name).catch((err: unknown) => {
+    deps.log.warn({ err, app: app.name }, 'release images not listed, so not removed');
+    return [] as AppImage[];
+  });
   const { count } = await deps.db.app.deleteMany({ where: { id: app.id } });
   if (!count) return null;
   for (const addon of addons) {
@@ -39,5 +51,18 @@ export async function destroyApp(deps: Deps, app: App, actorId: string): Promise
   for (const b of builds) await deps.buildQueue.remove(b.id).catch((err: unknown) => deps.log.warn({ err, build: b.id }, 'queued build not removed'));
   await rm(repoPath(deps.config.SLIPWAY_REPOS_DIR, app.name), { recursive: true, force: true });
   await notifyDesired(deps, app.id);
-  return { hosts, addons: addons.map((a) => a.name), builds: builds.length };
+  const removed = await removeAppImages(deps, images, app.name);
+  return { hosts, addons: addons.map((a) => a.name), builds: builds.length, images: removed };
+}
+
+/** Removes the listed images of a destroyed app that no container uses; returns how many went. */
+async function removeAppImages(deps: Deps, images: AppImage[], app: string): Promise<number> {
+  if (images.length === 0) return 0;
+  try {
+    const { removed } = await removeImages(deps.docker, imagesToRemove(images, new Set([app]), await imagesInUse(deps.docker)));
+    return removed.length;
+  } catch (err) {
+    deps.log.warn({ err, app }, 'release images not removed');
+    return 0;
+  }
 }
