@@ -16,6 +16,8 @@ export interface RegistryHooks {
  */
 export class BackendRegistry {
   private readonly states = new Map<string, BackendState>();
+  /** Each route's backends resolved to their states, per table version (rebuilt lazily after a sync). */
+  private byRoute = new WeakMap<Route, readonly (BackendState | undefined)[]>();
 
   constructor(
     private readonly connections: number,
@@ -26,11 +28,19 @@ export class BackendRegistry {
     return this.states.get(backendKey(b.id, b.url));
   }
 
+  /** The states of `route.backends`, index for index (undefined for one not in the registry). */
+  statesOf(route: Route): readonly (BackendState | undefined)[] {
+    let states = this.byRoute.get(route);
+    if (!states) this.byRoute.set(route, (states = route.backends.map((b) => this.get(b))));
+    return states;
+  }
+
   all(): IterableIterator<BackendState> {
     return this.states.values();
   }
 
   sync(table: RouteTable): void {
+    this.byRoute = new WeakMap();
     const wanted = new Map<string, { b: Backend; route: Route }>();
     for (const [, routes] of table.routes()) {
       for (const route of routes) for (const b of route.backends) wanted.set(backendKey(b.id, b.url), { b, route });

@@ -23,18 +23,15 @@ export function pickBackend(
   const usable: BackendState[] = [];
   const sameNode: BackendState[] = [];
   const fallback: BackendState[] = [];
+  const states = registry.statesOf(route);
   const triedNodes = new Set<string>();
   if (tried.size > 0) {
-    for (const b of route.backends) {
-      const s = registry.get(b);
-      if (s && tried.has(s.key)) triedNodes.add(nodeOf(s.url));
-    }
+    for (const s of states) if (s && tried.has(s.key)) triedNodes.add(nodeOf(s.url));
   }
-  for (const b of route.backends) {
-    if (b.state !== 'active') continue;
-    const s = registry.get(b);
-    if (!s || tried.has(s.key)) continue;
-    if (s.available(now)) (triedNodes.has(nodeOf(s.url)) ? sameNode : usable).push(s);
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i];
+    if (!s || route.backends[i]!.state !== 'active' || tried.has(s.key)) continue;
+    if (s.available(now)) (triedNodes.size > 0 && triedNodes.has(nodeOf(s.url)) ? sameNode : usable).push(s);
     else if (s.health.healthy && s.passive.reason === '5xx') fallback.push(s);
   }
   if (pinnedId !== undefined) {

@@ -22,8 +22,14 @@ it('forwards end-to-end headers, appends to X-Forwarded-For, replaces the rest o
   assert.deepEqual(get('x-request-start'), ['t=1700000000000']);
 });
 
+it('drops headers named by Connection even when they come before it, keeps the rest in order', () => {
+  const out = upstreamHeaders(['X-Early', 'e', 'Accept', '*/*', 'Connection', 'Keep-Alive, X-Early', 'X-Late', 'l'], client);
+  assert.deepEqual(out.slice(0, 4), ['Accept', '*/*', 'X-Late', 'l']);
+});
+
 it('drops hop-by-hop response headers', () => {
   assert.deepEqual(downstreamHeaders({ 'content-type': 'text/plain', connection: 'close', 'keep-alive': 'timeout=5', 'transfer-encoding': 'chunked' }), { 'content-type': 'text/plain' });
+  assert.deepEqual(downstreamHeaders({ 'x-hop': '1', 'set-cookie': ['a=1', 'b=2'], connection: 'keep-alive, X-Hop' }), { 'set-cookie': ['a=1', 'b=2'] });
 });
 
 it('keeps only sane client request ids', () => {

@@ -17,36 +17,46 @@ export interface ClientInfo {
   startMs: number;
 }
 
-/** Headers named in `Connection: a, b` are hop-by-hop too. */
-function connectionTokens(value: string | undefined): Set<string> {
-  if (!value) return new Set();
-  return new Set(value.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+/**
+ * Headers named in `Connection: a, b` are hop-by-hop too. Only names beyond the
+ * standard hop-by-hop ones are collected, so the usual `keep-alive` or `close` costs no set.
+ */
+function connectionTokens(value: string, into: Set<string> | undefined): Set<string> | undefined {
+  const v = value.toLowerCase();
+  if (v === 'keep-alive' || v === 'close') return into;
+  for (const part of v.split(',')) {
+    const t = part.trim();
+    if (t && t !== 'close' && !HOP_BY_HOP.has(t)) (into ??= new Set()).add(t);
+  }
+  return into;
 }
 
-/**
- * The request headers sent upstream, as a flat [name, value, …] list so
- * repeated headers keep their order. `keepUpgrade` keeps Connection/Upgrade for WebSockets.
- */
-export function upstreamHeaders(rawHeaders: readonly string[], client: ClientInfo, keepUpgrade = false): string[] {
+/** The request headers sent upstream, as a flat [name, value, …] list so repeated headers keep their order. */
+export function upstreamHeaders(rawHeaders: readonly string[], client: ClientInfo): string[] {
   const out: string[] = [];
   let priorFor = '';
-  let connection: string | undefined;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() === 'connection') connection = rawHeaders[i + 1];
-  }
-  const dropped = connectionTokens(connection);
+  let named: Set<string> | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
     const lower = name.toLowerCase();
-    if (lower === 'x-forwarded-for') priorFor = priorFor ? `${priorFor}, ${value}` : value;
-    if (OWNED.has(lower)) continue;
-    if (keepUpgrade && (lower === 'connection' || lower === 'upgrade')) {
+    if (HOP_BY_HOP.has(lower)) {
+      if (lower === 'connection') named = connectionTokens(value, named);
+    } else if (OWNED.has(lower)) {
+      if (lower === 'x-forwarded-for') priorFor = priorFor ? `${priorFor}, ${value}` : value;
+    } else {
       out.push(name, value);
-      continue;
     }
-    if (HOP_BY_HOP.has(lower) || dropped.has(lower)) continue;
-    out.push(name, value);
+  }
+  if (named) {
+    // Connection may come after the headers it names: drop them now.
+    let w = 0;
+    for (let r = 0; r < out.length; r += 2) {
+      if (named.has(out[r]!.toLowerCase())) continue;
+      out[w++] = out[r]!;
+      out[w++] = out[r + 1]!;
+    }
+    out.length = w;
   }
   const remote = client.remoteAddress.startsWith('::ffff:') ? client.remoteAddress.slice(7) : client.remoteAddress;
   out.push(
@@ -62,10 +72,12 @@ export function upstreamHeaders(rawHeaders: readonly string[], client: ClientInf
 
 /** The backend's response headers minus hop-by-hop ones, ready for writeHead. */
 export function downstreamHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const dropped = connectionTokens(typeof headers.connection === 'string' ? headers.connection : undefined);
+  const connection = headers.connection;
+  const named = typeof connection === 'string' ? connectionTokens(connection, undefined) : undefined;
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || dropped.has(name)) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name)) continue;
     out[name] = value;
   }
   return out;
