@@ -12,7 +12,7 @@ import { createLogger } from '@slipway/core';
 import { getHostRoutes, setHostRoutes, defaultRouteKeys } from '@slipway/routing';
 import { plan } from '../../apps/agent/src/converge.ts';
 import { ControlPlane } from '../../apps/agent/src/client.ts';
-import { ImageGc, appImages } from '../../apps/agent/src/image-gc.ts';
+import { ImageGc, releaseImages } from '../../apps/agent/src/image-gc.ts';
 import { syncCatalog } from '../../packages/addons/src/catalog.ts';
 import { startApi, client, tokenFor, type TestApi } from '../support/api-server.ts';
 
@@ -41,11 +41,13 @@ const docker = new Docker();
 const imaged = `imaged-${suffix}`;
 const neighbour = `kept-${suffix}`;
 const stackRef = `slipway-test-${suffix}/stack:20`;
+/** Build ids of this test's images: the engine is shared with other runs, whose builds this API does not know. */
+const ourBuilds = new Set<string>();
+const ourImages = async () => (await releaseImages(docker)).filter((i) => ourBuilds.has(i.build));
 after(async () => {
   for (const h of [host, custom]) await api.deps.redis.hdel(defaultRouteKeys.hash, h);
   await api?.stop();
-  const leftovers = [...(await appImages(docker, imaged)), ...(await appImages(docker, neighbour))].map((i) => i.id);
-  for (const ref of [...leftovers, stackRef]) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+  for (const ref of [...(await ourImages()).map((i) => i.id), stackRef]) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
 });
 
 /** A one-file image as the builder labels its output (nothing to pull here: imported from a tar). */
@@ -129,13 +131,23 @@ test('destroying an app removes its routes, add-ons, queued builds, repository a
 });
 
 test('destroying an app removes its release images from the control plane engine; a node\'s agent removes its copies, except one a container uses', async () => {
-  for (const name of [imaged, neighbour]) assert.equal((await call('POST', '/v1/apps', { name })).status, 201);
-  // As the builder leaves them: build tags, the release tag on the same image, the neighbour's, a stack image.
-  const built = await image(`${imaged}:build-1`, { 'slipway.app': imaged, 'slipway.build': 'b1' });
+  const ids: Record<string, string> = {};
+  for (const name of [imaged, neighbour]) ids[name] = ((await call('POST', '/v1/apps', { name })).body as { id: string }).id;
+  const build = async (app: string) => {
+    const { id } = await api.deps.db.build.create({ data: { appId: ids[app]!, commitSha: 'd'.repeat(40), status: 'succeeded' } });
+    ourBuilds.add(id);
+    return id;
+  };
+  const [b1, b0, theirBuild] = [await build(imaged), await build(imaged), await build(neighbour)];
+  const labels = (app: string, b: string) => ({ 'slipway.app': app, 'slipway.build': b });
+  // As the builder leaves them: build tags, a release tag on the same image, the neighbour's, a stack image.
+  const built = await image(`${imaged}:build-1`, labels(imaged, b1));
   await docker.getImage(built).tag({ repo: imaged, tag: 'v2' });
-  const older = await image(`${imaged}:build-0`, { 'slipway.app': imaged, 'slipway.build': 'b0' });
-  const theirs = await image(`${neighbour}:build-1`, { 'slipway.app': neighbour, 'slipway.build': 'b2' });
+  const older = await image(`${imaged}:build-0`, labels(imaged, b0));
+  const theirs = await image(`${neighbour}:build-1`, labels(neighbour, theirBuild));
   const stack = await image(stackRef, { 'slipway.stack': 'test' });
+  // A rename changes nothing for images labelled with the old name.
+  assert.equal((await call('PATCH', `/v1/apps/${neighbour}`, { name: `${neighbour}-b` })).status, 200);
 
   assert.equal((await call('DELETE', `/v1/apps/${imaged}`)).status, 204);
   assert.deepEqual(await Promise.all([built, older, theirs, stack].map(present)), [false, false, true, true]);
@@ -146,18 +158,16 @@ test('destroying an app removes its release images from the control plane engine
   const reg = await client(api.url)('POST', '/v1/agent/register', { joinToken, name: `gc-${suffix}`, address: '10.9.9.8', memoryMb: 1024, cpus: 1 });
   assert.equal(reg.status, 201, JSON.stringify(reg.body));
   const gc = new ImageGc(docker, new ControlPlane(api.url, (reg.body as { credential: string }).credential), createLogger('agent', 'silent'), 60_000);
-  const copy = await image(`${imaged}:build-1`, { 'slipway.app': imaged, 'slipway.build': 'b1' });
-  const held = await image(`${imaged}:build-0`, { 'slipway.app': imaged, 'slipway.build': 'b0' });
+  const copy = await image(`${imaged}:build-1`, labels(imaged, b1));
+  const held = await image(`${imaged}:build-0`, labels(imaged, b0));
   const container = await docker.createContainer({ Image: held });
-  // Scoped to this test's apps: the engine is shared with other runs, whose apps this API does not know.
-  const ours = async () => [...(await appImages(docker, imaged)), ...(await appImages(docker, neighbour))];
-  assert.deepEqual(await gc.collect(await ours()), [copy]);
+  assert.deepEqual(await gc.collect(await ourImages()), [copy]);
   assert.deepEqual(await Promise.all([copy, held, theirs].map(present)), [false, true, true]);
   await container.remove();
-  assert.deepEqual(await gc.collect(await ours()), [held]);
-  assert.deepEqual(await gc.collect(await ours()), [], 'a repeat has nothing left to do');
+  assert.deepEqual(await gc.collect(await ourImages()), [held]);
+  assert.deepEqual(await gc.collect(await ourImages()), [], 'a repeat has nothing left to do');
   assert.equal(await present(theirs), true);
 
-  // Only a node may ask which apps are gone.
-  assert.equal((await client(api.url)('POST', '/v1/agent/retired-apps', { apps: [neighbour] })).status, 401);
+  // Only a node may ask which builds are gone.
+  assert.equal((await client(api.url)('POST', '/v1/agent/gone-builds', { builds: [theirBuild] })).status, 401);
 });

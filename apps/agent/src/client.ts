@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { z } from 'zod';
-import { registerResponse, heartbeatResponse, retiredAppsResponse } from './protocol.ts';
+import { GONE_BUILDS_MAX, registerResponse, heartbeatResponse, goneBuildsResponse } from './protocol.ts';
 import type { HeartbeatRequest, HeartbeatResponse, LogLine, RegisterRequest, RegisterResponse } from './protocol.ts';
 
 export class ControlPlaneError extends Error {
@@ -30,9 +30,13 @@ export class ControlPlane {
     await this.post('/v1/agent/logs', { lines }, null);
   }
 
-  /** Which of these apps (named by the node's release images) no longer exist. */
-  async retiredApps(apps: string[]): Promise<string[]> {
-    return (await this.post('/v1/agent/retired-apps', { apps }, retiredAppsResponse)).retired;
+  /** Which of these builds (named by the node's release images) no longer exist. */
+  async goneBuilds(builds: string[]): Promise<string[]> {
+    const gone: string[] = [];
+    for (let i = 0; i < builds.length; i += GONE_BUILDS_MAX) {
+      gone.push(...(await this.post('/v1/agent/gone-builds', { builds: builds.slice(i, i + GONE_BUILDS_MAX) }, goneBuildsResponse)).gone);
+    }
+    return gone;
   }
 
   /** A release image as a `docker save` tar stream (GET /v1/agent/images/:ref). */

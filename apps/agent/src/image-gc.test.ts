@@ -1,21 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { imagesToRemove, type AppImage } from './image-gc.ts';
+import { imagesToRemove, type ReleaseImage } from './image-gc.ts';
 
-const img = (id: string, app: string): AppImage => ({ id, app });
-const images = [img('a1', 'gone'), img('a2', 'gone'), img('b1', 'alive'), img('c1', 'also-gone')];
+const img = (id: string, build: string): ReleaseImage => ({ id, build });
+// Two builds of a destroyed app, one of a live app, one more of another destroyed app.
+const images = [img('a1', 'gone-1'), img('a2', 'gone-2'), img('b1', 'alive'), img('c1', 'gone-3')];
 
-const cases: { name: string; retired: string[]; inUse: string[]; want: string[] }[] = [
-  { name: 'nothing retired: nothing goes', retired: [], inUse: [], want: [] },
-  { name: 'every image of a retired app goes', retired: ['gone'], inUse: [], want: ['a1', 'a2'] },
-  { name: 'several retired apps', retired: ['gone', 'also-gone'], inUse: [], want: ['a1', 'a2', 'c1'] },
-  { name: 'an image a container still uses stays', retired: ['gone'], inUse: ['a2'], want: ['a1'] },
-  { name: 'a live app keeps its images, in use or not', retired: ['gone'], inUse: ['a1'], want: ['a2'] },
-  { name: 'a retired name with no image here changes nothing', retired: ['never-here'], inUse: [], want: [] },
+const cases: { name: string; gone: string[]; inUse: string[]; want: string[] }[] = [
+  { name: 'no build gone: nothing goes', gone: [], inUse: [], want: [] },
+  { name: 'the images of gone builds go', gone: ['gone-1', 'gone-2'], inUse: [], want: ['a1', 'a2'] },
+  { name: 'several apps at once', gone: ['gone-1', 'gone-2', 'gone-3'], inUse: [], want: ['a1', 'a2', 'c1'] },
+  { name: 'an image a container still uses stays', gone: ['gone-1', 'gone-2'], inUse: ['a2'], want: ['a1'] },
+  { name: 'a live build keeps its image, in use or not', gone: ['gone-2'], inUse: ['b1'], want: ['a2'] },
+  { name: 'a gone build with no image here changes nothing', gone: ['never-here'], inUse: [], want: [] },
 ];
 
 for (const c of cases) {
   test(`image gc: ${c.name}`, () => {
-    assert.deepEqual(imagesToRemove(images, new Set(c.retired), new Set(c.inUse)).map((i) => i.id), c.want);
+    assert.deepEqual(imagesToRemove(images, new Set(c.gone), new Set(c.inUse)).map((i) => i.id), c.want);
   });
 }

@@ -1,25 +1,32 @@
 import type Docker from 'dockerode';
-import { appName, type Logger } from '@slipway/core';
+import { z } from 'zod';
+import type { Logger } from '@slipway/core';
 import type { ControlPlane } from './client.ts';
 
-/** The label the builder puts on every image it makes (apps/builder/src/build/run-build.ts): the app's name. */
-export const APP_IMAGE_LABEL = 'slipway.app';
+/**
+ * The label the builder puts on every image it makes (apps/builder/src/build/run-build.ts):
+ * the id of the Build it made it for. A build's row lives as long as its app (an app's
+ * name can change, and be taken again once it is destroyed), so "no such build any more"
+ * is what says an image's app was destroyed.
+ */
+export const BUILD_LABEL = 'slipway.build';
+const buildId = z.uuid();
 
 /** A release image on an engine. */
-export interface AppImage {
+export interface ReleaseImage {
   id: string;
-  app: string;
+  build: string;
 }
 
-/** Which images go: those of the retired apps that no container on the engine was created from. */
-export function imagesToRemove(images: readonly AppImage[], retiredApps: ReadonlySet<string>, inUse: ReadonlySet<string>): AppImage[] {
-  return images.filter((i) => retiredApps.has(i.app) && !inUse.has(i.id));
+/** Which images go: those of builds that no longer exist, unless a container on the engine was created from them. */
+export function imagesToRemove(images: readonly ReleaseImage[], goneBuilds: ReadonlySet<string>, inUse: ReadonlySet<string>): ReleaseImage[] {
+  return images.filter((i) => goneBuilds.has(i.build) && !inUse.has(i.id));
 }
 
-/** The engine's release images, all of them or one app's: labelled with an app name (the stack images carry no such label). */
-export async function appImages(docker: Docker, app?: string): Promise<AppImage[]> {
-  const listed = await docker.listImages({ filters: JSON.stringify({ label: [app === undefined ? APP_IMAGE_LABEL : `${APP_IMAGE_LABEL}=${app}`] }) });
-  return listed.map((i) => ({ id: i.Id, app: i.Labels?.[APP_IMAGE_LABEL] ?? '' })).filter((i) => appName.safeParse(i.app).success);
+/** The engine's release images (the stack images carry no build label). */
+export async function releaseImages(docker: Docker): Promise<ReleaseImage[]> {
+  const listed = await docker.listImages({ filters: JSON.stringify({ label: [BUILD_LABEL] }) });
+  return listed.map((i) => ({ id: i.Id, build: i.Labels?.[BUILD_LABEL] ?? '' })).filter((i) => buildId.safeParse(i.build).success);
 }
 
 /** Ids of the images the engine's containers (running or stopped) were created from. */
@@ -34,7 +41,7 @@ export async function imagesInUse(docker: Docker): Promise<Set<string>> {
  * (409) one a container runs from or another image is built on; that one is kept, for a
  * later pass. Other errors are thrown.
  */
-export async function removeImages(docker: Docker, images: readonly AppImage[]): Promise<{ removed: string[]; kept: string[] }> {
+export async function removeImages(docker: Docker, images: readonly ReleaseImage[]): Promise<{ removed: string[]; kept: string[] }> {
   const removed: string[] = [];
   const kept: string[] = [];
   for (const image of images) {
@@ -52,8 +59,8 @@ export async function removeImages(docker: Docker, images: readonly AppImage[]):
 }
 
 /**
- * A node's release images of apps that no longer exist are removed: the images' apps are
- * sent to the control plane, which answers which of them are gone. Only the images listed
+ * A node's release images of destroyed apps are removed: the images' build ids are sent to
+ * the control plane, which answers which builds no longer exist. Only the images listed
  * before asking are candidates, so an image made meanwhile (on an engine the builder shares)
  * is never taken for an old one. Runs at the first pass after the agent starts (a node back
  * from downtime cleans up at once), then every `intervalMs`.
@@ -74,13 +81,13 @@ export class ImageGc {
    * Removes the release images of destroyed apps that no container uses, among `images`
    * (by default all of the engine's); returns the removed image ids.
    */
-  async collect(images?: AppImage[]): Promise<string[]> {
-    images ??= await appImages(this.docker);
-    const apps = [...new Set(images.map((i) => i.app))];
-    if (apps.length === 0) return [];
-    const retired = new Set(await this.cp.retiredApps(apps));
-    const { removed, kept } = await removeImages(this.docker, imagesToRemove(images, retired, await imagesInUse(this.docker)));
-    if (removed.length) this.log.info({ images: removed.length, apps: [...retired] }, 'images of destroyed apps removed');
+  async collect(images?: ReleaseImage[]): Promise<string[]> {
+    images ??= await releaseImages(this.docker);
+    const builds = [...new Set(images.map((i) => i.build))];
+    if (builds.length === 0) return [];
+    const gone = new Set(await this.cp.goneBuilds(builds));
+    const { removed, kept } = await removeImages(this.docker, imagesToRemove(images, gone, await imagesInUse(this.docker)));
+    if (removed.length) this.log.info({ images: removed.length }, 'images of destroyed apps removed');
     if (kept.length) this.log.info({ images: kept.length }, 'images of destroyed apps still in use; kept for a later pass');
     return removed;
   }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { appName } from '@slipway/core';
 
 /**
  * Messages between a node agent and the control plane (`/v1/agent/*`), shared by both sides.
@@ -72,9 +71,10 @@ export const logLine = z.object({
 });
 export const logBatch = z.object({ lines: z.array(logLine).min(1).max(5_000) });
 
-/** Image garbage collection: the apps a node holds release images of; the answer names those that no longer exist. */
-export const retiredAppsRequest = z.object({ apps: z.array(appName).min(1).max(10_000) });
-export const retiredAppsResponse = z.object({ retired: z.array(z.string()) });
+/** Image garbage collection: the builds a node holds release images of; the answer names those that no longer exist. */
+export const GONE_BUILDS_MAX = 1_000;
+export const goneBuildsRequest = z.object({ builds: z.array(z.uuid()).min(1).max(GONE_BUILDS_MAX) });
+export const goneBuildsResponse = z.object({ gone: z.array(z.string()) });
 
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export type RegisterResponse = z.infer<typeof registerResponse>;
@@ -84,7 +84,7 @@ export type HeartbeatResponse = z.infer<typeof heartbeatResponse>;
 export type HealthcheckSpec = z.infer<typeof healthcheckSpec>;
 export type InstanceSpec = z.infer<typeof instanceSpec>;
 export type LogLine = z.infer<typeof logLine>;
-export type RetiredAppsResponse = z.infer<typeof retiredAppsResponse>;
+export type GoneBuildsResponse = z.infer<typeof goneBuildsResponse>;
 
 /** Port every instance listens on inside its container ($PORT); the host port is Docker's choice. */
 export const CONTAINER_PORT = 5000;

@@ -6,8 +6,8 @@ import type { z } from 'zod';
 import { SlipwayError, hashToken, newToken, unauthorized } from '@slipway/core';
 import type { Logger, SecretBox } from '@slipway/core';
 import type { Db } from '@slipway/db';
-import { heartbeatRequest, logBatch, registerRequest, retiredAppsRequest } from '@slipway/agent/protocol';
-import type { HeartbeatResponse, RegisterResponse, RetiredAppsResponse } from '@slipway/agent/protocol';
+import { goneBuildsRequest, heartbeatRequest, logBatch, registerRequest } from '@slipway/agent/protocol';
+import type { GoneBuildsResponse, HeartbeatResponse, RegisterResponse } from '@slipway/agent/protocol';
 import { DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
 import { joinTokenMatches, nodeOf, requireNode } from './auth.ts';
 import { applyReport } from './report.ts';
@@ -36,7 +36,7 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 
 /**
  * The control-plane side of the node agents, mounted at /v1/agent:
- * POST /register (join token → node credential), POST /heartbeat, POST /logs, POST /retired-apps,
+ * POST /register (join token → node credential), POST /heartbeat, POST /logs, POST /gone-builds,
  * GET /images/:ref (node credential).
  */
 export function createAgentRouter(deps: AgentRouterDeps): Router {
@@ -74,11 +74,12 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
     res.status(204).end();
   });
 
-  // Image garbage collection: of the apps a node names, those with no app any more. A node learns no other app's name.
-  router.post('/retired-apps', requireNode(db), async (req: Request, res: Response) => {
-    const { apps } = parse(retiredAppsRequest, req.body);
-    const live = new Set((await db.app.findMany({ where: { name: { in: apps } }, select: { name: true } })).map((a) => a.name));
-    res.json({ retired: apps.filter((a) => !live.has(a)) } satisfies RetiredAppsResponse);
+  // Image garbage collection: of the builds a node's images name, those whose app was destroyed (a build's row
+  // goes only with its app). The node learns nothing about builds it does not name.
+  router.post('/gone-builds', requireNode(db), async (req: Request, res: Response) => {
+    const { builds } = parse(goneBuildsRequest, req.body);
+    const known = new Set((await db.build.findMany({ where: { id: { in: builds } }, select: { id: true } })).map((b) => b.id));
+    res.json({ gone: builds.filter((b) => !known.has(b)) } satisfies GoneBuildsResponse);
   });
 
   router.use(createImagesRouter(db, log, deps.docker));

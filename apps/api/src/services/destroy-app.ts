@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { App } from '@slipway/db';
-import { appImages, imagesInUse, imagesToRemove, removeImages, type AppImage } from '@slipway/agent/image-gc';
+import { imagesInUse, imagesToRemove, releaseImages, removeImages } from '@slipway/agent/image-gc';
 import { defaultRouteKeys, removeAppRoutes } from '@slipway/routing';
 import type { Deps } from '../deps.ts';
 import { repoPath } from '../git/repos.ts';
@@ -23,23 +23,19 @@ export interface DestroyedApp {
  * without them), its routes leave the router table, queued builds leave the queue,
  * its git repository is deleted (a new app of the same name starts clean) and its
  * release images leave the control plane's engine, where the builder made them
- * (the API holds that engine already, to serve images to nodes). Those images are
- * listed while the app still owns its name, so a new app taking the name keeps its
- * own. Containers and the nodes' copies of images need no call: agents remove the
- * containers no longer assigned to them and the images of apps that no longer
- * exist, also on a node that was down and reports later (and, on a one-machine
- * install, an image here that a container still used).
+ * (the API holds that engine already, to serve images to nodes): the images
+ * labelled with one of its builds, whatever the app was called then. Containers
+ * and the nodes' copies of images need no call: agents remove the containers no
+ * longer assigned to them and the images of builds that no longer exist, also on a
+ * node that was down and reports later (and, on a one-machine install, an image
+ * here that a container still used).
  */
 export async function destroyApp(deps: Deps, app: App, actorId: string): Promise<DestroyedApp | null> {
   const [domains, builds, addons] = await Promise.all([
     deps.db.domain.findMany({ where: { appId: app.id }, select: { hostname: true } }),
-    deps.db.build.findMany({ where: { appId: app.id, status: { in: ['pending', 'building'] } }, select: { id: true } }),
+    deps.db.build.findMany({ where: { appId: app.id }, select: { id: true, status: true } }),
     deps.db.addon.findMany({ where: { ownerAppId: app.id, state: { not: 'deprovisioned' } }, select: { id: true, name: true } }),
   ]);
-  const images = await appImages(deps.docker, app.name).catch((err: unknown) => {
-    deps.log.warn({ err, app: app.name }, 'release images not listed, so not removed');
-    return [] as AppImage[];
-  });
   const { count } = await deps.db.app.deleteMany({ where: { id: app.id } });
   if (!count) return null;
   for (const addon of addons) {
@@ -48,18 +44,19 @@ export async function destroyApp(deps: Deps, app: App, actorId: string): Promise
   }
   const hosts = [`${app.name}.${deps.config.SLIPWAY_DOMAIN}`, ...domains.map((d) => d.hostname)];
   for (const host of hosts) await removeAppRoutes(deps.redis, host, app.name, defaultRouteKeys, deps.config.SLIPWAY_INTERNAL_SECRET);
-  for (const b of builds) await deps.buildQueue.remove(b.id).catch((err: unknown) => deps.log.warn({ err, build: b.id }, 'queued build not removed'));
+  const queued = builds.filter((b) => b.status === 'pending' || b.status === 'building');
+  for (const b of queued) await deps.buildQueue.remove(b.id).catch((err: unknown) => deps.log.warn({ err, build: b.id }, 'queued build not removed'));
   await rm(repoPath(deps.config.SLIPWAY_REPOS_DIR, app.name), { recursive: true, force: true });
   await notifyDesired(deps, app.id);
-  const removed = await removeAppImages(deps, images, app.name);
-  return { hosts, addons: addons.map((a) => a.name), builds: builds.length, images: removed };
+  const images = await removeBuildImages(deps, new Set(builds.map((b) => b.id)), app.name);
+  return { hosts, addons: addons.map((a) => a.name), builds: queued.length, images };
 }
 
-/** Removes the listed images of a destroyed app that no container uses; returns how many went. */
-async function removeAppImages(deps: Deps, images: AppImage[], app: string): Promise<number> {
-  if (images.length === 0) return 0;
+/** Removes the images of these (destroyed) builds that no container uses; returns how many went. */
+async function removeBuildImages(deps: Deps, builds: ReadonlySet<string>, app: string): Promise<number> {
+  if (builds.size === 0) return 0;
   try {
-    const { removed } = await removeImages(deps.docker, imagesToRemove(images, new Set([app]), await imagesInUse(deps.docker)));
+    const { removed } = await removeImages(deps.docker, imagesToRemove(await releaseImages(deps.docker), builds, await imagesInUse(deps.docker)));
     return removed.length;
   } catch (err) {
     deps.log.warn({ err, app }, 'release images not removed');
