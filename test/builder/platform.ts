@@ -8,6 +8,7 @@ import pg from 'pg';
 import { SecretBox } from '@slipway/core';
 import { createDb, migrateDeploy, type Db } from '@slipway/db';
 import { filesystemFor } from '../../apps/agent/src/docker/filesystem.ts';
+import { BuildPidsCap, DEFAULT_BUILD_LIMITS, type BuildLimits } from '../../apps/builder/src/build/build-limits.ts';
 import { createBuildQueue, createPushHandler } from '../../apps/builder/src/queue/index.ts';
 import { startBuildWorker } from '../../apps/builder/src/queue/worker.ts';
 import { startGitServer } from './git-helpers.ts';
@@ -15,8 +16,9 @@ import { startGitServer } from './git-helpers.ts';
 /**
  * A real slice of the platform for builder tests: its own database, a BullMQ
  * prefix on the real Redis, the real Docker engine, the git router on 127.0.0.1.
+ * Builds run under the builder's default limits unless `limits` says otherwise.
  */
-export async function startPlatform(concurrency = 2, opts: { timeoutMs?: number } = {}) {
+export async function startPlatform(concurrency = 2, opts: { timeoutMs?: number; limits?: { memoryMb?: number; cpus?: number; pidsMax?: number } } = {}) {
   const id = randomBytes(4).toString('hex');
   const dbName = `slipway_t_${id}`;
   const dbUrl = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
@@ -29,8 +31,14 @@ export async function startPlatform(concurrency = 2, opts: { timeoutMs?: number 
   const queue = createBuildQueue(redis, prefix);
   const secretKey = randomBytes(32).toString('base64');
   const box = new SecretBox([secretKey]);
+  const limits = { ...DEFAULT_BUILD_LIMITS, ...opts.limits };
+  const buildLimits: BuildLimits = {
+    memoryMb: limits.memoryMb,
+    cpus: limits.cpus,
+    pids: await BuildPidsCap.prepare(docker, limits.pidsMax, (message) => console.warn(message)),
+  };
   const worker = startBuildWorker(
-    { db, redis, docker, box, reposDir, timeoutMs: opts.timeoutMs ?? 120_000, maxRepoBytes: 50 * 1024 * 1024, npmRegistry: 'https://registry.npmjs.org/' },
+    { db, redis, docker, box, reposDir, timeoutMs: opts.timeoutMs ?? 120_000, maxRepoBytes: 50 * 1024 * 1024, npmRegistry: 'https://registry.npmjs.org/', buildLimits },
     queue,
     redis,
     concurrency,
@@ -46,7 +54,7 @@ export async function startPlatform(concurrency = 2, opts: { timeoutMs?: number 
   });
   const containers: string[] = [];
   return {
-    db, docker, queue, redis, reposDir, git, box,
+    db, docker, queue, redis, reposDir, git, box, buildLimits,
     /** What a builder started as its own process needs to join this platform. */
     env: { DATABASE_URL: dbUrl, REDIS_URL: 'redis://127.0.0.1:6379', SLIPWAY_SECRET_KEYS: secretKey, SLIPWAY_REPOS_DIR: reposDir },
     /** App names are unique per run so images never collide with other runs. */

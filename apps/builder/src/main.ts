@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { createLogger, SecretBox } from '@slipway/core';
 import { createDb } from '@slipway/db';
+import { BuildPidsCap } from './build/build-limits.ts';
 import { loadBuilderEnv } from './config.ts';
 import { createBuildQueue } from './queue/build-queue.ts';
 import { startBuildWorker } from './queue/worker.ts';
@@ -18,16 +19,21 @@ const db = createDb(env.DATABASE_URL);
 const npmRegistry = (await promisify(execFile)('npm', ['config', 'get', 'registry'])).stdout.trim();
 
 await ensureStackImage(docker, (line) => logger.info(line));
+const buildLimits = {
+  memoryMb: env.BUILD_MEMORY_MB,
+  cpus: env.BUILD_CPUS,
+  pids: await BuildPidsCap.prepare(docker, env.BUILD_PIDS_LIMIT, (message) => logger.warn(message)),
+};
 const queue = createBuildQueue(connection, env.BUILD_QUEUE_PREFIX);
 const worker = startBuildWorker(
-  { db, redis: connection, docker, box: SecretBox.fromEnv(env.SLIPWAY_SECRET_KEYS), reposDir: env.SLIPWAY_REPOS_DIR, timeoutMs: env.BUILD_TIMEOUT_SECONDS * 1000, maxRepoBytes: env.MAX_REPO_MB * 1024 * 1024, npmRegistry, internalSecret: env.SLIPWAY_INTERNAL_SECRET },
+  { db, redis: connection, docker, box: SecretBox.fromEnv(env.SLIPWAY_SECRET_KEYS), reposDir: env.SLIPWAY_REPOS_DIR, timeoutMs: env.BUILD_TIMEOUT_SECONDS * 1000, maxRepoBytes: env.MAX_REPO_MB * 1024 * 1024, npmRegistry, buildLimits, internalSecret: env.SLIPWAY_INTERNAL_SECRET },
   queue,
   connection,
   env.BUILD_CONCURRENCY,
   env.BUILD_QUEUE_PREFIX,
 );
 worker.on('failed', (job, err) => logger.error({ err, buildId: job?.data.buildId }, 'build job failed'));
-logger.info({ concurrency: env.BUILD_CONCURRENCY, reposDir: env.SLIPWAY_REPOS_DIR }, 'builder ready');
+logger.info({ concurrency: env.BUILD_CONCURRENCY, reposDir: env.SLIPWAY_REPOS_DIR, memoryMb: buildLimits.memoryMb, cpus: buildLimits.cpus, pidsMax: buildLimits.pids?.max ?? null }, 'builder ready');
 
 // A graceful stop lets running builds finish; queued ones stay in Redis for the next start.
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -7,6 +7,10 @@ export interface DockerBuildOptions {
   labels: Record<string, string>;
   buildargs: Record<string, string>;
   signal: AbortSignal;
+  /** Memory and CPU of each step container (see build-limits.ts). */
+  limits: { memory: number; memswap: number; cpuperiod: number; cpuquota: number };
+  /** The cgroup the step containers go under (the build's pids cap), if any. */
+  cgroupParent?: string;
 }
 
 interface BuildEvent {
@@ -18,11 +22,13 @@ interface BuildEvent {
 
 /**
  * Runs `docker build` on a context tar and reports each output line as it arrives.
- * Build steps run in ordinary containers: no privileges, no mounts, no Docker socket.
+ * Build steps run in ordinary containers: no privileges, no mounts, no Docker socket,
+ * with the given memory, CPU and (through the cgroup parent) pids limits.
  * Resolves with the image id; rejects with the builder's own error message.
  */
 export async function dockerBuild(docker: Docker, context: NodeJS.ReadableStream, opts: DockerBuildOptions, onLine: (line: string) => void): Promise<string> {
-  const stream = (await docker.buildImage(context, {
+  // `cgroupparent` is a build API parameter that dockerode's types leave out.
+  const options: Docker.ImageBuildOptions & { cgroupparent?: string } = {
     t: opts.tag,
     dockerfile: opts.dockerfile,
     labels: opts.labels,
@@ -30,7 +36,10 @@ export async function dockerBuild(docker: Docker, context: NodeJS.ReadableStream
     forcerm: true,
     rm: true,
     abortSignal: opts.signal,
-  })) as Readable;
+    ...opts.limits,
+    ...(opts.cgroupParent ? { cgroupparent: opts.cgroupParent } : {}),
+  };
+  const stream = (await docker.buildImage(context, options)) as Readable;
   let imageId: string | null = null;
   let partial = '';
   const emit = (text: string) => {

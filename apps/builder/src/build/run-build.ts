@@ -3,6 +3,7 @@ import { SlipwayError } from '@slipway/core';
 import { detect, type BuildKind } from '../detect/detect.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
 import { ensureStackImage, localStackImages } from '../stack/stack-image.ts';
+import { buildApiLimits, explainStepFailure, type BuildLimits } from './build-limits.ts';
 import { buildContext } from './context.ts';
 import { dockerBuild } from './docker-build.ts';
 import { generateDockerfile } from './dockerfile.ts';
@@ -20,6 +21,7 @@ export interface BuildRequest {
   maxRepoBytes: number;
   /** The host's npm registry (`npm config get registry`), passed to `npm ci` in the build. */
   npmRegistry: string;
+  limits: BuildLimits;
   signal?: AbortSignal;
 }
 
@@ -57,6 +59,7 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
   onLine('-----> Building image');
   try {
+    const cgroupParent = await req.limits.pids?.enter(req.buildId);
     const imageId = await dockerBuild(
       docker,
       buildContext(source.archive(), extra),
@@ -66,6 +69,8 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
         labels: { 'slipway.app': req.app, 'slipway.commit': req.commitSha, 'slipway.build': req.buildId },
         buildargs: plan.kind === 'dockerfile' ? {} : { NPM_CONFIG_REGISTRY: req.npmRegistry },
         signal,
+        limits: buildApiLimits(req.limits),
+        cgroupParent,
       },
       onLine,
     );
@@ -73,7 +78,9 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
   } catch (err) {
     if (timeout.aborted) throw new SlipwayError('unprocessable', `Build exceeded the maximum build time of ${Math.round(req.timeoutMs / 1000)} s (BUILD_TIMEOUT_SECONDS) and was stopped`);
     if (req.signal?.aborted) throw new SlipwayError('unprocessable', 'Build was cancelled');
-    throw new SlipwayError('unprocessable', err instanceof Error ? err.message : String(err));
+    throw new SlipwayError('unprocessable', explainStepFailure(err instanceof Error ? err.message : String(err), req.limits.memoryMb));
+  } finally {
+    await req.limits.pids?.leave(req.buildId);
   }
 }
 

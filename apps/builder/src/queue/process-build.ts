@@ -4,6 +4,7 @@ import type { Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import { runBuild } from '../build/run-build.ts';
 import { appJsonHealthchecks } from '../build/app-json.ts';
+import type { BuildLimits } from '../build/build-limits.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
 import { publishEnd, publishLine, type BuildOutcome } from './build-log.ts';
 import type { BuildLease } from './build-lease.ts';
@@ -19,6 +20,8 @@ export interface BuildDeps {
   timeoutMs: number;
   maxRepoBytes: number;
   npmRegistry: string;
+  /** Memory, CPU and pids limits of every build. */
+  buildLimits: BuildLimits;
   /** SLIPWAY_INTERNAL_SECRET: signs the build log stream's entries. */
   internalSecret?: string;
 }
@@ -80,6 +83,7 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
           timeoutMs: deps.timeoutMs,
           maxRepoBytes: deps.maxRepoBytes,
           npmRegistry: deps.npmRegistry,
+          limits: deps.buildLimits,
           signal: watch.signal,
         },
         log,
