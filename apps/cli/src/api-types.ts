@@ -116,6 +116,8 @@ export interface LogLine {
   instanceId: string;
   stream: 'stdout' | 'stderr';
   line: string;
+  /** Set on lines the platform writes about an instance (an OOM kill), not the app. */
+  source?: 'platform';
 }
 
 export interface Build {

@@ -51,4 +51,5 @@ test('instances group by type in formation order, sizes from the formation, one-
 test("log lines in Heroku's format", () => {
   const line = { ts: '2026-11-25T21:00:00.000Z', dyno: 'web.1', type: 'web', instanceId: 'x', stream: 'stdout' as const, line: 'GET / 200' };
   assert.equal(formatLogLine(line), '2026-11-25T21:00:00.000Z app[web.1]: GET / 200');
+  assert.equal(formatLogLine({ ...line, source: 'platform', line: 'Error R15' }), '2026-11-25T21:00:00.000Z slipway[web.1]: Error R15');
 });

@@ -20,9 +20,21 @@ export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: L
     list.push(logEntry(o.appId, entry, secret));
     perApp.set(o.appId, list);
   }
-  for (const [appId, entries] of perApp) {
-    const multi = redis.multi().rpush(recentLogsKey(appId), ...entries).ltrim(recentLogsKey(appId), -RECENT_LOG_LINES, -1);
-    for (const e of entries) multi.publish(logsChannel(appId), e);
-    await multi.exec();
-  }
+  for (const [appId, entries] of perApp) await append(redis, appId, entries);
+}
+
+/** A line the platform writes about an instance into its app's log (Heroku's `heroku[web.1]`). */
+export type PlatformLogLine = AppLogLine & { source: 'platform' };
+
+/** Adds a platform line to the app's log, signed like the agents' lines. */
+export async function publishPlatformLine(redis: Redis, instance: { id: string; appId: string; name: string; type: string }, line: string, secret?: string): Promise<void> {
+  const entry: PlatformLogLine = { ts: new Date().toISOString(), dyno: instance.name, type: instance.type, instanceId: instance.id, stream: 'stderr', line, source: 'platform' };
+  await append(redis, instance.appId, [logEntry(instance.appId, entry, secret)]);
+}
+
+/** Live on pub/sub, and into the capped list for later reads. */
+async function append(redis: Redis, appId: string, entries: string[]): Promise<void> {
+  const multi = redis.multi().rpush(recentLogsKey(appId), ...entries).ltrim(recentLogsKey(appId), -RECENT_LOG_LINES, -1);
+  for (const e of entries) multi.publish(logsChannel(appId), e);
+  await multi.exec();
 }

@@ -3,6 +3,7 @@ import type { Db } from '@slipway/db';
 import type { ContainerReport } from '@slipway/agent/protocol';
 import { DESIRED_CHANNEL, busMessage, desiredNotice, runExitChannel } from '@slipway/scheduler/channels';
 import { DEFAULT_MEMORY_MB } from './assignments.ts';
+import { publishPlatformLine } from './logs.ts';
 
 type InstanceState = 'pending' | 'starting' | 'running' | 'draining' | 'stopped' | 'crashed';
 
@@ -79,6 +80,8 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
     const { count } = await db.instance.updateMany({ where: { id: row.id, state: row.state, restarts: row.restarts }, data: patch });
     if (count === 0) continue;
     changedApps.add(row.appId);
+    // Like Heroku's R15, in the app's own log, before a one-off's exit ends its `run` stream.
+    if (c.oomKilled && patch.state) await publishPlatformLine(redis, row, `Error R15 (Memory quota vastly exceeded): ${crashReason(c, memoryMb)}, process killed`, secret);
     if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), busMessage(JSON.stringify({ exitCode: c.exitCode }), secret));
   }
   for (const appId of changedApps) await redis.publish(DESIRED_CHANNEL, desiredNotice(appId, secret));
