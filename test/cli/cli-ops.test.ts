@@ -1,3 +1,4 @@
+import { assignmentsFor } from '../../apps/api/src/agents/assignments.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -172,6 +173,9 @@ test('run streams the one-off output to stdout/stderr and exits with its exit co
     assert.match(stderr, /up, run\.\d+\n/);
     const run = await api.deps.db.instance.findFirstOrThrow({ where: { appId, type: 'run' } });
     assert.equal(run.command, "sh -c 'echo hi; exit 3'");
+    // The one-off gets the size asked for, not the web formation's.
+    const [spec] = (await assignmentsFor(api.deps.db, api.deps.box, run.nodeId!)).filter((x) => x.instanceId === run.id);
+    assert.deepEqual([spec?.memoryMb, spec?.cpuShares], [256, 512]);
     const line = (text: string, stream: string) => JSON.stringify({ ts: new Date().toISOString(), dyno: run.name, type: 'run', instanceId: run.id, stream, line: text });
     await api.deps.redis.publish(logsChannel(appId), line('hi', 'stdout'));
     await api.deps.redis.publish(logsChannel(appId), line('oops', 'stderr'));

@@ -79,7 +79,8 @@ export async function stopInstance(db: Db, notify: NotifyDesired, appId: string,
  * `run -a APP -- CMD`: a one-off container with the current release's env on a node chosen by placement.
  * Subscribe to logsChannel(appId) (lines with dyno = name) and runExitChannel(instanceId) ({ exitCode }) before calling.
  */
-export async function startOneOff(db: Db, appId: string, command: string, memoryMb = 512): Promise<{ instanceId: string; name: string }> {
+export async function startOneOff(db: Db, appId: string, command: string, size: { memoryMb: number; cpuShares: number } = SIZES.standard): Promise<{ instanceId: string; name: string }> {
+  const { memoryMb, cpuShares } = size;
   if (command.trim() === '') throw badRequest('Give a command to run');
   const release = await db.release.findFirst({ where: { appId, status: { in: ['succeeded', 'deploying', 'pending'] }, image: { not: null } }, orderBy: { version: 'desc' } });
   if (!release) throw badRequest('This app has no release to run yet: push code first');
@@ -88,7 +89,7 @@ export async function startOneOff(db: Db, appId: string, command: string, memory
   const { nodeIds } = place({ appId, type: 'run', memoryMb, constraints: {} }, 1, state.nodes, state.instances, Date.now(), defaultPolicy);
   if (nodeIds.length === 0) throw new SlipwayError('unavailable', 'No node has room for a one-off container right now');
   const [name] = nextNames('run', runs.map((r) => r.name), 1);
-  const row = await db.instance.create({ data: { appId, releaseId: release.id, type: 'run', name: name!, nodeId: nodeIds[0]!, command } });
+  const row = await db.instance.create({ data: { appId, releaseId: release.id, type: 'run', name: name!, nodeId: nodeIds[0]!, command, memoryMb, cpuShares } });
   return { instanceId: row.id, name: row.name };
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { crashReason, patchFor } from './report.ts';
 import type { ContainerReport } from '@slipway/agent/protocol';
 
-const row = (over = {}) => ({ id: 'i', appId: 'a', type: 'web', name: 'web.1', state: 'starting' as const, healthy: false, restarts: 0, containerId: 'c1', hostPort: 31000, lastExitCode: null, lastError: null, startedAt: new Date(1_000), ...over });
+const row = (over = {}) => ({ id: 'i', appId: 'a', type: 'web', name: 'web.1', state: 'starting' as const, healthy: false, restarts: 0, containerId: 'c1', hostPort: 31000, lastExitCode: null, lastError: null, startedAt: new Date(1_000), memoryMb: null, ...over });
 const rep = (over: Partial<ContainerReport> = {}): ContainerReport => ({
   instanceId: '00000000-0000-4000-8000-000000000000', generation: 0, containerId: 'c1', hostPort: 31000, status: 'running', health: 'healthy', exitCode: null, oomKilled: false, startedAt: new Date(1_000).toISOString(), ...over,
 });

@@ -20,6 +20,8 @@ interface Row {
   lastExitCode: number | null;
   lastError: string | null;
   startedAt: Date | null;
+  /** A one-off's own size; others take it from the formation. */
+  memoryMb: number | null;
 }
 
 type Patch = Partial<Pick<Row, 'state' | 'healthy' | 'containerId' | 'hostPort' | 'lastExitCode' | 'lastError' | 'startedAt'>>;
@@ -63,7 +65,7 @@ export function patchFor(row: Row, c: ContainerReport, oneOff: boolean, memoryMb
 export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[], secret?: string): Promise<void> {
   const rows = await db.instance.findMany({
     where: { nodeId },
-    select: { id: true, appId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true },
+    select: { id: true, appId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true, memoryMb: true },
   });
   const reported = new Map(reports.map((r) => [r.instanceId, r]));
   const changedApps = new Set<string>();
@@ -89,6 +91,7 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
 
 /** The memory limit the instance's container got (see assignmentsFor). */
 async function memoryLimitOf(db: Db, row: Row): Promise<number> {
+  if (row.memoryMb !== null) return row.memoryMb;
   const formation = await db.formation.findUnique({ where: { appId_type: { appId: row.appId, type: row.type } }, select: { memoryMb: true } });
   return formation?.memoryMb ?? DEFAULT_MEMORY_MB;
 }

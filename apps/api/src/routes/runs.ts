@@ -19,7 +19,6 @@ export const runRoutes = [
     stream: 'application/x-ndjson',
     handler: async ({ deps, principal, params, body, req, res }) => {
       const app = await appFor(deps, principal, params.app!, 'operate');
-      const { memoryMb } = SIZES[body.size];
       const sub = deps.redis.duplicate();
       let name = '';
       const buffered: AppLogLine[] = [];
@@ -43,7 +42,7 @@ export const runRoutes = [
       await sub.subscribe(logsChannel(app.id));
       let run: { instanceId: string; name: string };
       try {
-        run = await startOneOff(deps.db, app.id, body.command, memoryMb);
+        run = await startOneOff(deps.db, app.id, body.command, SIZES[body.size]);
       } catch (e) {
         sub.disconnect();
         throw e;
