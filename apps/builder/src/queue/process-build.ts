@@ -64,6 +64,7 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
   if (await cancelRequested(redis, buildId)) return finish({ status: 'cancelled', failure: CANCELLED }, {});
 
   const watch = watchBuild(redis, buildId, lease);
+  let built: string | null = null;
   try {
     const reusable = await previousBuildOf(db, build.appId, build.commitSha);
     const reused = reusable?.image && (await deps.docker.getImage(reusable.image).inspect().catch(() => null)) ? reusable : null;
@@ -72,7 +73,7 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
       log(`-----> Commit ${build.commitSha.slice(0, 7)} was already built; re-using image ${reused.image}`);
       result = { image: reused.image, processTypes: reused.processTypes as ProcessTypes, buildpack: reused.buildpack ?? 'reused' };
     } else {
-      const built = await runBuild(
+      const made = await runBuild(
         deps.docker,
         {
           app: build.app.name,
@@ -88,7 +89,8 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
         },
         log,
       );
-      result = { image: built.image, processTypes: built.processTypes, buildpack: built.kind };
+      built = made.image;
+      result = { image: made.image, processTypes: made.processTypes, buildpack: made.kind };
     }
     const healthchecks = await appJsonHealthchecks(`${deps.reposDir}/${build.app.name}.git`, build.commitSha);
     if (healthchecks) {
@@ -102,6 +104,11 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
   } catch (err) {
     // Another runner owns the build now and will record its outcome.
     if (watch.reason() === 'lease-lost') return null;
+    // The app was destroyed while this built (the build row went with it): its image goes too.
+    if ((await db.build.count({ where: { id: buildId } })) === 0) {
+      if (built) await deps.docker.getImage(built).remove({ force: true }).catch(() => undefined);
+      return null;
+    }
     const failure = err instanceof Error ? err.message : String(err);
     return finish(watch.reason() === 'cancelled' ? { status: 'cancelled', failure: CANCELLED } : { status: 'failed', failure }, {});
   } finally {
