@@ -98,6 +98,27 @@ test('a pending build cancelled before it starts and a running build cancelled m
   }
 });
 
+test('an app destroyed during its build: the build stops, the push ends saying why, nothing of the build remains', async () => {
+  const { app, wt } = await appWithRelease('doomed');
+  try {
+    await commitSlowBuild(wt, 30);
+    let output = '';
+    const pushing = push(wt.dir, [p.git.url(app), 'main'], (out) => (output = out));
+    const container = await waitFor('the slow step to run', () => slowStepContainer(output));
+    const running = await p.db.build.findFirstOrThrow({ where: { app: { name: app }, status: 'building' } });
+    // What destroying the app does to a running build: its row goes with the app, then a cancel.
+    await p.db.app.delete({ where: { name: app } });
+    await cancelBuild(p.db, p.redis, running.id);
+    const r = await pushing;
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /The app was destroyed during this build/);
+    await waitFor('the build container gone', async () => !(await containerRunning(container)));
+    assert.deepEqual(await p.docker.listImages({ filters: { label: [`slipway.build=${running.id}`] } }), []);
+  } finally {
+    await wt.cleanup();
+  }
+});
+
 test('a build over the time limit is killed, fails naming the limit, and the push exits non-zero; v1 stays current', async () => {
   const { app, wt } = await appWithRelease('timeout');
   try {

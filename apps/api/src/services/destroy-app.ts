@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { App } from '@slipway/db';
+import { cancelBuild } from '@slipway/builder';
 import { imagesInUse, imagesToRemove, releaseImages, removeImages } from '@slipway/agent/image-gc';
 import { defaultRouteKeys, removeAppRoutes } from '@slipway/routing';
 import type { Deps } from '../deps.ts';
@@ -20,7 +21,8 @@ export interface DestroyedApp {
  * instances, domains, builds, releases, attachments), so nothing can place or
  * route it again; then the things outside the database, each step idempotent:
  * its add-ons are deprovisioned (other apps they were attached to get a release
- * without them), its routes leave the router table, queued builds leave the queue,
+ * without them), its routes leave the router table, queued builds leave the queue
+ * (a running one is cancelled, and removes what it built),
  * its git repository is deleted (a new app of the same name starts clean) and its
  * release images leave the control plane's engine, where the builder made them
  * (the API holds that engine already, to serve images to nodes): the images
@@ -45,7 +47,11 @@ export async function destroyApp(deps: Deps, app: App, actorId: string): Promise
   const hosts = [`${app.name}.${deps.config.SLIPWAY_DOMAIN}`, ...domains.map((d) => d.hostname)];
   for (const host of hosts) await removeAppRoutes(deps.redis, host, app.name, defaultRouteKeys, deps.config.SLIPWAY_INTERNAL_SECRET);
   const queued = builds.filter((b) => b.status === 'pending' || b.status === 'building');
-  for (const b of queued) await deps.buildQueue.remove(b.id).catch((err: unknown) => deps.log.warn({ err, build: b.id }, 'queued build not removed'));
+  for (const b of queued) {
+    // A queued build leaves the queue; a running one is asked to stop (its row is gone, so this only sets the cancel flag).
+    await deps.buildQueue.remove(b.id).catch((err: unknown) => deps.log.warn({ err, build: b.id }, 'queued build not removed'));
+    await cancelBuild(deps.db, deps.redis, b.id, deps.config.SLIPWAY_INTERNAL_SECRET);
+  }
   await rm(repoPath(deps.config.SLIPWAY_REPOS_DIR, app.name), { recursive: true, force: true });
   await notifyDesired(deps, app.id);
   const images = await removeBuildImages(deps, new Set(builds.map((b) => b.id)), app.name);

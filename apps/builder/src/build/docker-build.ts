@@ -41,14 +41,19 @@ export async function dockerBuild(docker: Docker, context: NodeJS.ReadableStream
   };
   const stream = (await docker.buildImage(context, options)) as Readable;
   let imageId: string | null = null;
+  let step: string | null = null;
   let partial = '';
   const emit = (text: string) => {
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
     // eslint-disable-next-line no-control-regex
-    for (const line of lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd())) if (line.trim()) onLine(line);
+    for (const line of lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd())) {
+      if (!line.trim()) continue;
+      step = /---> Running in ([0-9a-f]+)$/.exec(line)?.[1] ?? step;
+      onLine(line);
+    }
   };
-  await new Promise<void>((resolve, reject) => {
+  const done = new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,
       (err: Error | null) => (err ? reject(err) : resolve()),
@@ -60,6 +65,13 @@ export async function dockerBuild(docker: Docker, context: NodeJS.ReadableStream
       },
     );
   });
+  try {
+    await done;
+  } catch (err) {
+    // The engine removes an aborted build's step container in its own time; a stopped build stops now.
+    if (opts.signal.aborted && step) await docker.getContainer(step).remove({ force: true }).catch(() => undefined);
+    throw err;
+  }
   emit('\n');
   if (!imageId) throw new Error('docker build finished without producing an image');
   return imageId;

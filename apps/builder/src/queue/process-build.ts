@@ -27,6 +27,7 @@ export interface BuildDeps {
 }
 
 const CANCELLED = 'Cancelled while building';
+const APP_DESTROYED = 'The app was destroyed during this build';
 
 /**
  * Runs one build that is at the head of its app's queue and whose lease this runner
@@ -104,9 +105,11 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
   } catch (err) {
     // Another runner owns the build now and will record its outcome.
     if (watch.reason() === 'lease-lost') return null;
-    // The app was destroyed while this built (the build row went with it): its image goes too.
+    // The app was destroyed while this built (the build row went with it, and the destroy asked
+    // for a cancel): its image goes too, and a push still following the log is told why it ends.
     if ((await db.build.count({ where: { id: buildId } })) === 0) {
       if (built) await deps.docker.getImage(built).remove({ force: true }).catch(() => undefined);
+      await publishEnd(redis, buildId, { status: 'failed', failure: APP_DESTROYED }, deps.internalSecret);
       return null;
     }
     const failure = err instanceof Error ? err.message : String(err);
