@@ -1,7 +1,8 @@
 import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { logsChannel, recentLogsKey, type AppLogLine } from '@slipway/scheduler/channels';
+import { logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
+import type { LogLine } from '@slipway/api-types';
 import { client, tokenFor } from '../support/api-server.ts';
 import { startPlatform, type TestPlatform } from './platform.ts';
 import { launchBrowser, logIn, screenshot, type TestBrowser } from './browser.ts';
@@ -35,7 +36,7 @@ test('logs: recent lines, then a live line arrives, filtered by process type', a
   const api = client(platform.url, await tokenFor(platform.url, platform.api.admin.email, platform.api.admin.password));
   const app = (await api('POST', '/v1/apps', { name: 'chatty' })).body as { id: string };
   const redis = platform.api.deps.redis;
-  const line = (type: string, text: string): AppLogLine => ({ ts: new Date().toISOString(), dyno: `${type}.1`, type, instanceId: `${type}-i1`, stream: 'stdout', line: text });
+  const line = (type: string, text: string): LogLine => ({ ts: new Date().toISOString(), dyno: `${type}.1`, type, instanceId: `${type}-i1`, stream: 'stdout', line: text });
   await redis.rpush(recentLogsKey(app.id), JSON.stringify(line('web', 'listening on port 5000')));
 
   await page.goto(`${platform.url}/apps/chatty/logs`);

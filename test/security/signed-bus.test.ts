@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { sign } from '@slipway/core';
 import { routeKeys, setHostRoutes } from '@slipway/routing';
-import { logsChannel, recentLogsKey, type AppLogLine } from '@slipway/scheduler/channels';
+import { logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
+import type { LogLine } from '@slipway/api-types';
 import { loadRouterConfig } from '../../apps/router/src/config.ts';
 import { startRouter, type RunningRouter } from '../../apps/router/src/router.ts';
 import { publishLogs } from '../../apps/api/src/agents/logs.ts';
@@ -102,7 +103,7 @@ test('log lines: the API shows its app\'s signed lines only, live and from histo
   t.after(() => api.stop());
   const token = await tokenFor(api.url, api.admin.email, api.admin.password);
   const app = (await client(api.url, token)('POST', '/v1/apps', { name: 'logged' })).body as { id: string };
-  const line = (text: string): AppLogLine => ({ ts: new Date().toISOString(), dyno: 'web.1', type: 'web', instanceId: 'i1', stream: 'stdout', line: text });
+  const line = (text: string): LogLine => ({ ts: new Date().toISOString(), dyno: 'web.1', type: 'web', instanceId: 'i1', stream: 'stdout', line: text });
   // History: one line through the real writer (signed), one pushed raw by an intruder.
   const node = await api.deps.db.node.create({ data: { name: 'n1', address: '127.0.0.1', credentialHash: 'x', memoryMb: 1024, cpus: 1 } });
   const release = await api.deps.db.release.create({ data: { appId: app.id, version: 1, image: 'img', description: 'test', config: '' } });

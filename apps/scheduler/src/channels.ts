@@ -29,20 +29,10 @@ export function readDesired(message: string, secret?: string, nonces?: NonceCach
 }
 /** Leader lease: one scheduler holds it and acts. */
 export const LEADER_KEY = 'slipway:scheduler:leader';
-/** Live log lines of an app, JSON `AppLogLine`. */
+/** Live log lines of an app, JSON `LogLine` of @slipway/api-types. */
 export const logsChannel = (appId: string): string => `slipway:logs:${appId}`;
 /** The last lines of an app's log (a capped list), for `logs` without `--tail`. */
 export const recentLogsKey = (appId: string): string => `slipway:logs:${appId}:recent`;
 export const RECENT_LOG_LINES = 1_500;
 /** A one-off container's exit, JSON `{ exitCode }`. */
 export const runExitChannel = (instanceId: string): string => `slipway:run:${instanceId}:exit`;
-
-export interface AppLogLine {
-  ts: string;
-  /** DYNO-like source: web.1, run.3 */
-  dyno: string;
-  type: string;
-  instanceId: string;
-  stream: 'stdout' | 'stderr';
-  line: string;
-}

@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
-import type { LogLine } from '@slipway/agent/protocol';
+import type { LogLine as AgentLogLine } from '@slipway/agent/protocol';
+import type { LogLine } from '@slipway/api-types';
 import { RECENT_LOG_LINES, logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
-import type { AppLogLine } from '@slipway/scheduler/channels';
 import { logEntry } from './log-entry.ts';
 
 /** Fans a node's log batch out per app: live on pub/sub, and into a capped list for later reads; each line signed for its app when a secret is set. */
-export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: LogLine[], secret?: string): Promise<void> {
+export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: AgentLogLine[], secret?: string): Promise<void> {
   const ids = [...new Set(lines.map((l) => l.instanceId))];
   // Only instances placed on this node: a node cannot write into another app's log by guessing ids.
   const owners = await db.instance.findMany({ where: { id: { in: ids }, nodeId }, select: { id: true, appId: true, name: true, type: true } });
@@ -15,7 +15,7 @@ export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: L
   for (const l of lines) {
     const o = byId.get(l.instanceId);
     if (!o) continue;
-    const entry: AppLogLine = { ts: l.ts, dyno: o.name, type: o.type, instanceId: o.id, stream: l.stream, line: l.line };
+    const entry: LogLine = { ts: l.ts, dyno: o.name, type: o.type, instanceId: o.id, stream: l.stream, line: l.line };
     const list = perApp.get(o.appId) ?? [];
     list.push(logEntry(o.appId, entry, secret));
     perApp.set(o.appId, list);
@@ -24,7 +24,7 @@ export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: L
 }
 
 /** A line the platform writes about an instance into its app's log (Heroku's `heroku[web.1]`). */
-export type PlatformLogLine = AppLogLine & { source: 'platform' };
+export type PlatformLogLine = LogLine & { source: 'platform' };
 
 /** Adds a platform line to the app's log, signed like the agents' lines. */
 export async function publishPlatformLine(redis: Redis, instance: { id: string; appId: string; name: string; type: string }, line: string, secret?: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NonceCache } from '@slipway/core';
-import { logsChannel, recentLogsKey, type AppLogLine } from '@slipway/scheduler/channels';
+import { logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
+import type { LogLine } from '@slipway/api-types';
 import { readLogEntry } from '../agents/log-entry.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
@@ -26,10 +27,10 @@ export const logRoutes = [
     stream: 'text/event-stream',
     handler: async ({ deps, principal, params, query, req, res }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
-      const wanted = (l: AppLogLine) => (!query.type || l.type === query.type) && (!query.dyno || l.dyno === query.dyno);
+      const wanted = (l: LogLine) => (!query.type || l.type === query.type) && (!query.dyno || l.dyno === query.dyno);
       // Subscribe before answering and before reading history, so no line falls in between.
       const sub = query.tail ? deps.redis.duplicate() : null;
-      const pending: AppLogLine[] = [];
+      const pending: LogLine[] = [];
       let live = false;
       const secret = deps.config.SLIPWAY_INTERNAL_SECRET;
       const nonces = new NonceCache();
@@ -48,7 +49,7 @@ export const logRoutes = [
       const recent = query.lines ? await deps.redis.lrange(recentLogsKey(app.id), -query.lines * 4, -1) : [];
       const verified = recent.map((r) => readLogEntry(app.id, r, secret));
       if (verified.includes(null)) refused('unsigned or foreign stored');
-      const history = verified.filter((l): l is AppLogLine => l !== null).filter(wanted).slice(-query.lines);
+      const history = verified.filter((l): l is LogLine => l !== null).filter(wanted).slice(-query.lines);
       for (const line of history) stream.send(line);
       const seen = new Set(history.map((l) => `${l.ts}|${l.instanceId}|${l.line}`));
       for (const line of pending) if (!seen.has(`${line.ts}|${line.instanceId}|${line.line}`)) stream.send(line);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NonceCache } from '@slipway/core';
-import { logsChannel, readBusMessage, runExitChannel, type AppLogLine } from '@slipway/scheduler/channels';
+import { logsChannel, readBusMessage, runExitChannel } from '@slipway/scheduler/channels';
+import type { LogLine } from '@slipway/api-types';
 import { readLogEntry } from '../agents/log-entry.ts';
 import { LIVE_LINE_MAX_AGE_MS } from './logs.ts';
 import { SIZES, startOneOff } from '@slipway/scheduler/operations';
@@ -21,7 +22,7 @@ export const runRoutes = [
       const app = await appFor(deps, principal, params.app!, 'operate');
       const sub = deps.redis.duplicate();
       let name = '';
-      const buffered: AppLogLine[] = [];
+      const buffered: LogLine[] = [];
       const nonces = new NonceCache();
       sub.on('message', (channel: string, message: string) => {
         const opts = { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces };
