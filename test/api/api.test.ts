@@ -79,7 +79,7 @@ test('apps: create, validate names, list, info, rename, destroy', async () => {
   const list = await admin('GET', '/v1/apps');
   assert.deepEqual(list.body.items.map((a: { name: string }) => a.name), ['shop']);
   const info = await admin('GET', '/v1/apps/shop');
-  assert.deepEqual(info.body.formation, [{ type: 'web', quantity: 1, size: 'standard' }]);
+  assert.deepEqual(info.body.formation, [{ type: 'web', quantity: 1, size: 'standard', memoryMb: 512 }]);
   assert.equal(info.body.currentRelease, null);
 
   const renamed = await admin('PATCH', '/v1/apps/shop', { name: 'store' });

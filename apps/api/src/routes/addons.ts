@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SlipwayError } from '@slipway/core';
-import { catalog, type BackupService } from '@slipway/addons';
+import { catalog, type BackupInfo, type BackupService } from '@slipway/addons';
+import type { AddonCredentials, AddonPlan, Backup } from '@slipway/api-types';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
@@ -16,7 +17,7 @@ export const addonRoutes = [
     path: '/v1/addon-services',
     tag: 'addons',
     summary: 'The catalog: services and their plans',
-    handler: async () => catalog,
+    handler: async (): Promise<readonly AddonPlan[]> => catalog,
   }),
   route({
     method: 'get',
@@ -122,7 +123,7 @@ export const addonRoutes = [
     path: '/v1/addons/:addon/credentials',
     tag: 'addons',
     summary: "Connection URL and vars (members of the add-on's team who can operate it)",
-    handler: async ({ deps, principal, params, req }) => {
+    handler: async ({ deps, principal, params, req }): Promise<AddonCredentials> => {
       const addon = await addonFor(deps, principal, params.addon!, 'operate');
       const credentials = await deps.broker.service.credentials(addon.id);
       await audit(deps, req, principal, { action: 'addon.credentials.read', teamId: addon.teamId, target: addon.name });
@@ -152,7 +153,7 @@ export const addonRoutes = [
     summary: 'Backups of a Postgres add-on',
     handler: async ({ deps, principal, params }) => {
       const addon = await addonFor(deps, principal, params.addon!, 'read');
-      return backupsOf(deps).listBackups(addon.id);
+      return (await backupsOf(deps).listBackups(addon.id)).map(backupView);
     },
   }),
   route({
@@ -164,7 +165,7 @@ export const addonRoutes = [
       const addon = await addonFor(deps, principal, params.addon!, 'operate');
       const backup = await backupsOf(deps).captureBackup(addon.id);
       await audit(deps, req, principal, { action: 'addon.backup.capture', teamId: addon.teamId, target: addon.name });
-      return backup;
+      return backupView(backup);
     },
   }),
   route({
@@ -182,6 +183,8 @@ export const addonRoutes = [
     },
   }),
 ];
+
+const backupView = (b: BackupInfo): Backup => ({ id: b.id, addonId: b.addonId, sizeBytes: b.sizeBytes, createdAt: b.createdAt.toISOString() });
 
 function backupsOf(deps: Deps): BackupService {
   if (!deps.broker.backups) throw new SlipwayError('unavailable', 'Backups need the Postgres add-on server: set ADDONS_POSTGRES_ADMIN_URL (scripts/addon-servers.sh prints it)');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SlipwayError, appName, notFound, processType } from '@slipway/core';
 import { Prisma, type App } from '@slipway/db';
+import type { AppInfo, AppListItem, AppSummary, HealthCheck } from '@slipway/api-types';
 import { healthcheckSpec } from '@slipway/agent/protocol';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -10,18 +11,20 @@ import { appFor, teamFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { notifyDesired } from '../services/releases.ts';
 import { destroyApp } from '../services/destroy-app.ts';
+import { formationOf } from './formation.ts';
 
-export function appView(deps: Deps, app: App & { team?: { name: string } }): Record<string, unknown> {
+export function appView(deps: Deps, app: App & { team: { name: string } }): AppSummary {
   return {
     id: app.id,
     name: app.name,
-    team: app.team?.name,
+    team: app.team.name,
     webUrl: appUrl(deps, app.name),
     gitUrl: `${publicUrl(deps)}/${app.name}.git`,
-    healthcheck: app.healthcheck,
+    // Stored only through `healthchecks` below, which fills in the defaults.
+    healthcheck: app.healthcheck as Record<string, HealthCheck[]> | null,
     sessionAffinity: app.sessionAffinity,
-    createdAt: app.createdAt,
-    updatedAt: app.updatedAt,
+    createdAt: app.createdAt.toISOString(),
+    updatedAt: app.updatedAt.toISOString(),
   };
 }
 
@@ -51,8 +54,8 @@ async function listStatus(deps: Deps, appIds: string[]) {
   ]);
   const wanted = latest.flatMap((l) => (l._max.version === null ? [] : [{ appId: l.appId, version: l._max.version }]));
   const releases = wanted.length ? await deps.db.release.findMany({ where: { OR: wanted }, select: { appId: true, version: true, description: true, createdAt: true } }) : [];
-  return (appId: string) => ({
-    currentRelease: releases.filter((r) => r.appId === appId).map(({ appId: _, ...r }) => r)[0] ?? null,
+  return (appId: string): Omit<AppListItem, keyof AppSummary> => ({
+    currentRelease: releases.filter((r) => r.appId === appId).map((r) => ({ version: r.version, description: r.description, createdAt: r.createdAt.toISOString() }))[0] ?? null,
     processes: formation.find((f) => f.appId === appId)?._sum.quantity ?? 0,
     instances: Object.fromEntries(instances.filter((i) => i.appId === appId).map((i) => [i.state, i._count])),
   });
@@ -72,7 +75,7 @@ export const appRoutes = [
         () => deps.db.app.count({ where }),
         async (apps) => {
           const statusOf = await listStatus(deps, apps.map((a) => a.id));
-          return apps.map((a) => ({ ...appView(deps, a), ...statusOf(a.id) }));
+          return apps.map((a): AppListItem => ({ ...appView(deps, a), ...statusOf(a.id) }));
         },
       );
     },
@@ -100,19 +103,19 @@ export const appRoutes = [
     path: '/v1/apps/:app',
     tag: 'apps',
     summary: 'App info: URLs, current release, formation, domains, add-ons',
-    handler: async ({ deps, principal, params }) => {
+    handler: async ({ deps, principal, params }): Promise<AppInfo> => {
       const app = await appFor(deps, principal, params.app!, 'read');
       const [team, release, formation, domains, instances] = await Promise.all([
         deps.db.team.findUniqueOrThrow({ where: { id: app.teamId } }),
         deps.db.release.findFirst({ where: { appId: app.id, status: 'succeeded' }, orderBy: { version: 'desc' } }),
-        deps.db.formation.findMany({ where: { appId: app.id }, orderBy: { type: 'asc' } }),
+        formationOf(deps, app.id),
         deps.db.domain.findMany({ where: { appId: app.id }, orderBy: { hostname: 'asc' } }),
         deps.db.instance.groupBy({ by: ['state'], where: { appId: app.id }, _count: true }),
       ]);
       return {
         ...appView(deps, { ...app, team }),
-        currentRelease: release ? { version: release.version, description: release.description, createdAt: release.createdAt } : null,
-        formation: formation.map((f) => ({ type: f.type, quantity: f.quantity, size: f.size })),
+        currentRelease: release ? { version: release.version, description: release.description, createdAt: release.createdAt.toISOString() } : null,
+        formation,
         domains: domains.map((d) => d.hostname),
         instances: Object.fromEntries(instances.map((i) => [i.state, i._count])),
       };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SlipwayError, notFound } from '@slipway/core';
 import type { App, Build } from '@slipway/db';
+import type { Build as BuildView, BuildDetail, BuildOutcome } from '@slipway/api-types';
 import { cancelBuild, followBuildLog } from '@slipway/builder';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
@@ -11,7 +12,7 @@ import { openStream } from '../http/stream.ts';
 
 const FINISHED = ['succeeded', 'failed', 'cancelled'];
 
-function buildView(b: Build & { releases?: { version: number }[] }): Record<string, unknown> {
+function buildView(b: Build & { releases?: { version: number }[] }): BuildView {
   return {
     id: b.id,
     status: b.status,
@@ -21,9 +22,9 @@ function buildView(b: Build & { releases?: { version: number }[] }): Record<stri
     image: b.image,
     failure: b.failure,
     releaseVersion: b.releases?.[0]?.version ?? null,
-    createdAt: b.createdAt,
-    startedAt: b.startedAt,
-    finishedAt: b.finishedAt,
+    createdAt: b.createdAt.toISOString(),
+    startedAt: b.startedAt?.toISOString() ?? null,
+    finishedAt: b.finishedAt?.toISOString() ?? null,
   };
 }
 
@@ -62,7 +63,7 @@ export const buildRoutes = [
     path: '/v1/apps/:app/builds/:id',
     tag: 'builds',
     summary: 'One build (id or `latest`) with its stored output',
-    handler: async ({ deps, principal, params }) => {
+    handler: async ({ deps, principal, params }): Promise<BuildDetail> => {
       const app = await appFor(deps, principal, params.app!, 'read');
       const build = await buildOf(deps, app, params.id!);
       return { ...buildView(build), log: build.log };
@@ -78,7 +79,7 @@ export const buildRoutes = [
       const app = await appFor(deps, principal, params.app!, 'read');
       const build = await buildOf(deps, app, params.id!);
       const stream = openStream(req, res, 'text/event-stream');
-      const outcome = (b: Build) => ({ status: b.status, failure: b.failure, releaseVersion: buildView(b as Build).releaseVersion });
+      const outcome = (b: typeof build): BuildOutcome => ({ status: b.status, failure: b.failure, releaseVersion: buildView(b).releaseVersion });
       if (FINISHED.includes(build.status)) {
         // The live stream expires a day after the build; the stored log does not.
         for (const line of build.log.split('\n').filter(Boolean)) stream.send({ line });
@@ -89,7 +90,7 @@ export const buildRoutes = [
       void stream.closed.then(() => follow.return(undefined));
       for await (const event of follow) {
         if (event.type === 'line') stream.send({ line: event.line });
-        else stream.send(event.status === 'succeeded' ? { status: event.status, releaseVersion: event.releaseVersion } : { status: event.status, failure: event.failure }, 'end');
+        else stream.send((event.status === 'succeeded' ? { status: event.status, releaseVersion: event.releaseVersion } : { status: event.status, failure: event.failure }) satisfies BuildOutcome, 'end');
       }
       stream.end();
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configKey } from '@slipway/core';
+import type { ConfigVars, ConfigVarsUpdate } from '@slipway/api-types';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
@@ -18,7 +19,7 @@ export const configVarRoutes = [
     path: '/v1/apps/:app/config-vars',
     tag: 'config',
     summary: "The app's config vars, decrypted, including those its add-ons set",
-    handler: async ({ deps, principal, params }) => {
+    handler: async ({ deps, principal, params }): Promise<ConfigVars> => {
       const app = await appFor(deps, principal, params.app!, 'read');
       return currentConfig(deps, deps.db, app.id);
     },
@@ -30,7 +31,7 @@ export const configVarRoutes = [
     summary: 'Set and unset config vars at once; any real change creates a new release',
     status: 200,
     body: changes,
-    handler: async ({ deps, principal, params, body, req }) => {
+    handler: async ({ deps, principal, params, body, req }): Promise<ConfigVarsUpdate> => {
       const app = await appFor(deps, principal, params.app!, 'operate');
       const managed = Object.keys(await deps.broker.service.configVarsForApp(app.id)).filter((k) => k in body);
       if (managed.length) {

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { SlipwayError, hostname } from '@slipway/core';
+import type { Domain as DomainView } from '@slipway/api-types';
+import type { Domain } from '@slipway/db';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { notifyDesired } from '../services/releases.ts';
+
+const domainView = (d: Domain): DomainView => ({ id: d.id, hostname: d.hostname, createdAt: d.createdAt.toISOString() });
 
 export const domainRoutes = [
   route({
@@ -14,7 +18,7 @@ export const domainRoutes = [
     handler: async ({ deps, principal, params }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
       const rows = await deps.db.domain.findMany({ where: { appId: app.id }, orderBy: { hostname: 'asc' } });
-      return rows.map((d) => ({ id: d.id, hostname: d.hostname, createdAt: d.createdAt }));
+      return rows.map(domainView);
     },
   }),
   route({
@@ -36,7 +40,7 @@ export const domainRoutes = [
         await audit(deps, req, principal, { action: 'domain.add', teamId: app.teamId, appId: app.id, target: body.hostname });
         await notifyDesired(deps, app.id);
       }
-      return { id: domain.id, hostname: domain.hostname, createdAt: domain.createdAt };
+      return domainView(domain);
     },
   }),
   route({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditEvent } from '@slipway/api-types';
 import { route } from '../http/route.ts';
 import { paginate } from '../http/pagination.ts';
 import { appFor } from '../auth/access.ts';
@@ -19,7 +20,7 @@ export const eventRoutes = [
         req.query,
         (page) => deps.db.event.findMany({ where, orderBy: { createdAt: 'desc' }, ...page }),
         () => deps.db.event.count({ where }),
-        (rows) => rows.map((e) => ({ id: e.id, action: e.action, actor: e.actor, target: e.target, data: e.data, sourceIp: e.sourceIp, createdAt: e.createdAt })),
+        (rows) => rows.map((e): AuditEvent => ({ id: e.id, action: e.action, actor: e.actor, target: e.target, data: e.data, sourceIp: e.sourceIp, createdAt: e.createdAt.toISOString() })),
       );
     },
   }),

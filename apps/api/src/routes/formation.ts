@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { formationUpdates, scaleFormation } from '@slipway/scheduler/operations';
+import type { FormationEntry } from '@slipway/api-types';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { desiredNotifier } from '../services/releases.ts';
 
-async function formationOf(deps: Deps, appId: string) {
+/** An app's process types, by name; also part of the app info. */
+export async function formationOf(deps: Deps, appId: string): Promise<FormationEntry[]> {
   const rows = await deps.db.formation.findMany({ where: { appId }, orderBy: { type: 'asc' } });
   return rows.map((f) => ({ type: f.type, quantity: f.quantity, size: f.size, memoryMb: f.memoryMb }));
 }

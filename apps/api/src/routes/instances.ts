@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { processType } from '@slipway/core';
 import { restartProcesses, stopInstance } from '@slipway/scheduler/operations';
+import type { Instance } from '@slipway/api-types';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
@@ -20,7 +21,7 @@ export const instanceRoutes = [
         orderBy: [{ type: 'asc' }, { name: 'asc' }],
       });
       const now = Date.now();
-      return rows.map((i) => ({
+      return rows.map((i): Instance => ({
         id: i.id,
         name: i.name,
         type: i.type,
@@ -29,10 +30,9 @@ export const instanceRoutes = [
         node: i.node?.name ?? null,
         release: i.release.version,
         restarts: i.restarts,
-        /** Exit code and reason (e.g. "out of memory (limit 512 MB)") of the last crash. */
         lastExitCode: i.lastExitCode,
         lastError: i.lastError,
-        startedAt: i.startedAt,
+        startedAt: i.startedAt?.toISOString() ?? null,
         uptimeSeconds: i.startedAt && i.state === 'running' ? Math.floor((now - i.startedAt.getTime()) / 1000) : 0,
       }));
     },

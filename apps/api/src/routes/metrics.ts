@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { metricsKey, metricsSeriesKey, statsPointSchema, type StatsPoint } from '@slipway/routing';
+import type { AppMetrics, MetricsPoint } from '@slipway/api-types';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
@@ -30,15 +31,6 @@ function parseAll<T>(schema: z.ZodType<T>, raw: string[]): T[] {
   });
 }
 
-export interface SeriesPoint {
-  at: number;
-  requestsPerSecond: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  /** Share of answers that were 5xx, 0..1 (null without requests). */
-  errorRate: number | null;
-}
-
 /** Upper bound, in ms, of the cumulative bucket holding quantile q (null without requests). */
 export function quantileMs(cumulative: { le: number; count: number }[], q: number): number | null {
   const sorted = [...cumulative].sort((a, b) => a.le - b.le);
@@ -52,7 +44,7 @@ export function quantileMs(cumulative: { le: number; count: number }[], q: numbe
  * Merges every router's interval points into fixed steps: request rates add up
  * across routers, latency histograms are summed before taking quantiles.
  */
-export function mergeSeries(points: StatsPoint[], stepMs = STEP_MS): SeriesPoint[] {
+export function mergeSeries(points: StatsPoint[], stepMs = STEP_MS): MetricsPoint[] {
   const steps = new Map<number, StatsPoint[]>();
   for (const p of points) {
     const slot = Math.floor(p.at / stepMs) * stepMs;
@@ -83,7 +75,7 @@ export function mergeSeries(points: StatsPoint[], stepMs = STEP_MS): SeriesPoint
     });
 }
 
-async function routerFigures(deps: Deps, app: string, now: number) {
+async function routerFigures(deps: Deps, app: string, now: number): Promise<AppMetrics['current']> {
   const snapshots = parseAll(snapshotSchema, Object.values(await deps.redis.hgetall(metricsKey(app))));
   const live = snapshots.filter((s) => now - s.at < STALE_MS).map((s) => s.stats);
   return {
@@ -101,7 +93,7 @@ export const metricRoutes = [
     path: '/v1/apps/:app/metrics',
     tag: 'metrics',
     summary: 'Router figures (requests/s, p50/p99 latency, 5xx rate) over the last hour in 10 s steps, and memory per instance',
-    handler: async ({ deps, principal, params }) => {
+    handler: async ({ deps, principal, params }): Promise<AppMetrics> => {
       const app = await appFor(deps, principal, params.app!, 'read');
       const now = Date.now();
       const [current, rawPoints, instances, formation] = await Promise.all([

@@ -1,4 +1,5 @@
 import { drainNode, removeNode } from '@slipway/scheduler/operations';
+import type { WorkerNode } from '@slipway/api-types';
 import { route } from '../http/route.ts';
 import { requireAdmin } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
@@ -15,12 +16,13 @@ export const nodeRoutes = [
       const nodes = await deps.db.node.findMany({ orderBy: { name: 'asc' }, include: { instances: { where: { state: { notIn: ['stopped'] } }, include: { app: { select: { name: true } } } } } });
       const sizes = await deps.db.formation.findMany({ select: { appId: true, type: true, memoryMb: true } });
       const memoryOf = new Map(sizes.map((f) => [`${f.appId}/${f.type}`, f.memoryMb]));
-      return nodes.map((n) => ({
+      return nodes.map((n): WorkerNode => ({
         name: n.name,
         address: n.address,
         status: n.status,
-        labels: n.labels,
-        lastHeartbeatAt: n.lastHeartbeatAt,
+        // Written only from the agents' validated registrations and heartbeats.
+        labels: n.labels as Record<string, string>,
+        lastHeartbeatAt: n.lastHeartbeatAt?.toISOString() ?? null,
         memoryMb: n.memoryMb,
         memoryUsedMb: n.instances.reduce((sum, i) => sum + (memoryOf.get(`${i.appId}/${i.type}`) ?? 512), 0),
         cpus: n.cpus,

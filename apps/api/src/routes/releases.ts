@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SlipwayError, notFound } from '@slipway/core';
+import type { ReleaseDetail } from '@slipway/api-types';
 import { route } from '../http/route.ts';
 import { paginate } from '../http/pagination.ts';
 import { appFor } from '../auth/access.ts';
@@ -25,7 +26,7 @@ export const releaseRoutes = [
     path: '/v1/apps/:app/releases/:version',
     tag: 'releases',
     summary: 'One release, with the config var names it carries',
-    handler: async ({ deps, principal, params }) => {
+    handler: async ({ deps, principal, params }): Promise<ReleaseDetail> => {
       const app = await appFor(deps, principal, params.app!, 'read');
       const version = versionParam.safeParse(params.version);
       const release = version.success ? await deps.db.release.findUnique({ where: { appId_version: { appId: app.id, version: version.data } } }) : null;

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { SlipwayError, hashToken, newToken } from '@slipway/core';
+import type { Account, LoginResult } from '@slipway/api-types';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/principal.ts';
 import { route } from '../http/route.ts';
@@ -27,7 +28,7 @@ export const sessionRoutes = [
     auth: 'public',
     status: 200,
     body: loginBody,
-    handler: async ({ req, res, deps, body }) => {
+    handler: async ({ req, res, deps, body }): Promise<LoginResult> => {
       const principal = await passwordLogin(req, res);
       if (!principal) {
         await audit(deps, req, null, { action: 'login.failed', target: body.email });
@@ -59,7 +60,7 @@ export const sessionRoutes = [
     path: '/v1/account',
     tag: 'session',
     summary: 'Who am I: the calling user and their teams',
-    handler: async ({ deps, principal }) => {
+    handler: async ({ deps, principal }): Promise<Account> => {
       const memberships = await deps.db.membership.findMany({ where: { userId: principal.user.id }, include: { team: true } });
       return {
         ...principal.user,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SlipwayError, notFound, teamName } from '@slipway/core';
+import type { Member, Team } from '@slipway/api-types';
 import { route } from '../http/route.ts';
 import { paginate } from '../http/pagination.ts';
 import { teamFor } from '../auth/access.ts';
@@ -19,7 +20,7 @@ export const teamRoutes = [
         req.query,
         (page) => deps.db.membership.findMany({ where, include: { team: true }, orderBy: { createdAt: 'asc' }, ...page }),
         () => deps.db.membership.count({ where }),
-        (rows) => rows.map((m) => ({ id: m.team.id, name: m.team.name, role: m.role })),
+        (rows) => rows.map((m): Team => ({ id: m.team.id, name: m.team.name, role: m.role })),
       );
     },
   }),
@@ -30,7 +31,7 @@ export const teamRoutes = [
     summary: 'Create a team; the caller becomes its owner',
     idempotent: true,
     body: z.strictObject({ name: teamName }),
-    handler: async ({ deps, principal, body, req }) => {
+    handler: async ({ deps, principal, body, req }): Promise<Team> => {
       if (await deps.db.team.findUnique({ where: { name: body.name } })) throw new SlipwayError('conflict', `Team name "${body.name}" is already taken`);
       const team = await deps.db.team.create({
         data: { name: body.name, memberships: { create: { userId: principal.user.id, role: 'owner' } } },
@@ -51,7 +52,7 @@ export const teamRoutes = [
         req.query,
         (page) => deps.db.membership.findMany({ where, include: { user: true }, orderBy: { createdAt: 'asc' }, ...page }),
         () => deps.db.membership.count({ where }),
-        (rows) => rows.map((m) => ({ email: m.user.email, role: m.role })),
+        (rows) => rows.map((m): Member => ({ email: m.user.email, role: m.role })),
       );
     },
   }),
@@ -62,7 +63,7 @@ export const teamRoutes = [
     summary: 'Add a user to a team or change their role (owners only)',
     status: 200,
     body: z.strictObject({ email: z.string().email(), role }),
-    handler: async ({ deps, principal, params, body, req }) => {
+    handler: async ({ deps, principal, params, body, req }): Promise<Member> => {
       const team = await teamFor(deps, principal, params.team!, 'manage');
       const user = await deps.db.user.findUnique({ where: { email: body.email.toLowerCase() } });
       if (!user) throw notFound(`User "${body.email}"`);

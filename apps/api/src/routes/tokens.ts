@@ -1,19 +1,20 @@
 import { z } from 'zod';
 import { notFound } from '@slipway/core';
 import type { ApiToken } from '@slipway/db';
+import type { ApiToken as ApiTokenView, NewApiToken } from '@slipway/api-types';
 import { route } from '../http/route.ts';
 import { paginate } from '../http/pagination.ts';
 import { audit } from '../services/audit.ts';
 import { issueToken } from './session.ts';
 
-const tokenView = (t: ApiToken) => ({
+const tokenView = (t: ApiToken): ApiTokenView => ({
   id: t.id,
   description: t.description,
   prefix: t.prefix,
   scopes: t.scopes,
-  expiresAt: t.expiresAt,
-  lastUsedAt: t.lastUsedAt,
-  createdAt: t.createdAt,
+  expiresAt: t.expiresAt?.toISOString() ?? null,
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  createdAt: t.createdAt.toISOString(),
 });
 
 export const tokenRoutes = [
@@ -39,7 +40,7 @@ export const tokenRoutes = [
       scopes: z.array(z.enum(['global', 'deploy', 'read'])).min(1).default(['global']),
       expiresInDays: z.number().int().min(1).max(3650).optional(),
     }),
-    handler: async ({ deps, principal, body, req }) => {
+    handler: async ({ deps, principal, body, req }): Promise<NewApiToken> => {
       const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : null;
       const { row, token } = await issueToken(deps, principal.user.id, body.description, body.scopes, expiresAt);
       await audit(deps, req, principal, { action: 'token.create', target: row.id, data: { scopes: body.scopes } });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SlipwayError, notFound } from '@slipway/core';
 import type { AddonView } from '@slipway/addons';
+import type { Addon } from '@slipway/api-types';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/principal.ts';
 import { teamRole, checkScope, roleAllows, type Need } from '../auth/access.ts';
@@ -18,7 +19,7 @@ export async function addonFor(deps: Deps, principal: Principal, idOrName: strin
 }
 
 /** The add-on as clients see it: app names instead of ids, and which vars each attachment sets. */
-export async function addonView(deps: Deps, addon: AddonView): Promise<Record<string, unknown>> {
+export async function addonView(deps: Deps, addon: AddonView): Promise<Addon> {
   const apps = await deps.db.app.findMany({ where: { id: { in: [...addon.attachments.map((a) => a.appId), ...(addon.ownerAppId ? [addon.ownerAppId] : [])] } }, select: { id: true, name: true } });
   const nameOf = new Map(apps.map((a) => [a.id, a.name]));
   const suffixes = addon.service === 'redis' ? ['URL', 'KEY_PREFIX'] : ['URL'];
@@ -32,7 +33,7 @@ export async function addonView(deps: Deps, addon: AddonView): Promise<Record<st
     failure: addon.failure,
     ownerApp: addon.ownerAppId ? (nameOf.get(addon.ownerAppId) ?? null) : null,
     attachments: addon.attachments.map((a) => ({ app: nameOf.get(a.appId) ?? null, alias: a.alias, configVars: suffixes.map((s) => `${a.alias}_${s}`) })),
-    createdAt: addon.createdAt,
-    updatedAt: addon.updatedAt,
+    createdAt: addon.createdAt.toISOString(),
+    updatedAt: addon.updatedAt.toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { Prisma, type Release } from '@slipway/db';
+import type { Release as ReleaseView } from '@slipway/api-types';
 import { DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
 import type { Deps } from '../deps.ts';
 
@@ -81,7 +82,7 @@ export function describeConfigChange(set: string[], unset: string[]): string {
   return parts.join('; ');
 }
 
-export function releaseView(r: Release): Record<string, unknown> {
+export function releaseView(r: Release): ReleaseView {
   return {
     id: r.id,
     version: r.version,
@@ -89,8 +90,9 @@ export function releaseView(r: Release): Record<string, unknown> {
     status: r.status,
     image: r.image,
     buildId: r.buildId,
-    processTypes: r.processTypes,
+    // Written only from a build's detected process types (type → command).
+    processTypes: r.processTypes as Record<string, string> | null,
     failure: r.failure,
-    createdAt: r.createdAt,
+    createdAt: r.createdAt.toISOString(),
   };
 }
