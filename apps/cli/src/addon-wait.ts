@@ -1,4 +1,4 @@
-import type { Addon } from './api-types.ts';
+import type { Addon } from '@slipway/api-types';
 import { api, type ApiClient } from './client.ts';
 import { SlipwayCliError } from './errors.ts';
 

@@ -1,12 +1,7 @@
+import type { Page } from '@slipway/api-types';
 import { SlipwayCliError } from './errors.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** A paginated list as the API returns it. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
 interface ApiErrorBody {
   error?: { code?: string; message?: string };

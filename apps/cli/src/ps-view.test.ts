@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Instance } from './api-types.ts';
+import type { Instance } from '@slipway/api-types';
 import { formatLogLine } from './log-line.ts';
 import { formatDuration, instanceGroups, instanceLine } from './ps-view.ts';
 
@@ -28,7 +28,7 @@ test('instance lines say why the last crash happened: the platform reason, else 
 });
 
 test('instances group by type in formation order, sizes from the formation, one-offs last', () => {
-  const formation = [{ type: 'web', quantity: 2, size: 'standard' }, { type: 'worker', quantity: 1, size: 'basic' }];
+  const formation = [{ type: 'web', quantity: 2, size: 'standard', memoryMb: 512 }, { type: 'worker', quantity: 1, size: 'basic', memoryMb: 256 }];
   const text = instanceGroups([
     instance({ name: 'run.1', type: 'run', uptimeSeconds: 5 }),
     instance({ name: 'worker.1', type: 'worker', uptimeSeconds: 60 }),

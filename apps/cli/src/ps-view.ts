@@ -1,4 +1,4 @@
-import type { FormationEntry, Instance } from './api-types.ts';
+import type { FormationEntry, Instance } from '@slipway/api-types';
 import { heading } from './output.ts';
 
 /** Pure rendering of `ps`: instances grouped by process type, Heroku style. */

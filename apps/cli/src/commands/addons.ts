@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Addon } from '../api-types.ts';
+import type { Addon } from '@slipway/api-types';
 import { waitForAddon } from '../addon-wait.ts';
 import { api } from '../client.ts';
 import { authedClient, optionalApp, resolveApp } from '../context.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AppInfo, AppSummary } from '../api-types.ts';
+import type { AppInfo, AppListItem, AppSummary } from '@slipway/api-types';
 import { randomAppName } from '../app-names.ts';
 import { api } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .option('-t, --team <team>', 'only the apps of this team')
     .addOption(jsonOption())
     .action(async (opts: JsonOpts & { team?: string }) => {
-      const apps = (await (await authedClient()).list<AppSummary>('/v1/apps')).filter((a) => !opts.team || a.team === opts.team);
+      const apps = (await (await authedClient()).list<AppListItem>('/v1/apps')).filter((a) => !opts.team || a.team === opts.team);
       if (opts.json) return printJson(apps);
       if (!apps.length) return print('You have no apps yet: create one with `slipway apps:create NAME`');
       print(table(apps, [

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AuditEvent } from '../api-types.ts';
+import type { AuditEvent } from '@slipway/api-types';
 import { authedClient } from '../context.ts';
 import { usageError } from '../errors.ts';
 import { jsonOption, type JsonOpts } from '../options.ts';

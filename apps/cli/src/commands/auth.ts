@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import type { Account } from '../api-types.ts';
+import type { Account, LoginResult } from '@slipway/api-types';
 import { ApiClient } from '../client.ts';
 import { apiUrl, authedClient, normalizeUrl } from '../context.ts';
 import { deleteCredentials, readCredentials, writeCredentials, type Credentials } from '../credentials.ts';
@@ -38,7 +38,8 @@ export function register(program: Command): void {
       const url = apiUrl(opts.api, previous);
       const email = opts.email ?? (await ask('Email: ', 'email'));
       const password = opts.password ?? process.env.SLIPWAY_PASSWORD ?? (await askSecret('Password: ', 'password'));
-      const res = await new ApiClient(url).post<{ user: { email: string }; token: string }>('/v1/login', {
+      // With a tokenDescription the answer carries the token.
+      const res = await new ApiClient(url).post<Required<LoginResult>>('/v1/login', {
         email,
         password,
         tokenDescription: `slipway CLI on ${hostname()}`.slice(0, 200),

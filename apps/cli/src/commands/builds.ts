@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Build, BuildOutcome } from '../api-types.ts';
+import type { Build, BuildDetail, BuildOutcome } from '@slipway/api-types';
 import { api } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
 import { SlipwayCliError, usageError } from '../errors.ts';
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .action(async (id: string | undefined, opts: AppOpts & JsonOpts) => {
       const app = await resolveApp(opts.app);
-      const build = await (await authedClient()).get<Build>(api`/v1/apps/${app}/builds/${id ?? LATEST}`);
+      const build = await (await authedClient()).get<BuildDetail>(api`/v1/apps/${app}/builds/${id ?? LATEST}`);
       if (opts.json) return printJson(build);
       print(heading(`Build ${build.id}`));
       print(keyValues([
@@ -65,7 +65,7 @@ export function register(program: Command): void {
         ['Started', formatDate(build.startedAt)],
         ['Finished', formatDate(build.finishedAt)],
       ]));
-      const lines = (build.log ?? '').split('\n').filter(Boolean);
+      const lines = build.log.split('\n').filter(Boolean);
       if (!lines.length) return;
       print();
       print(heading(lines.length > INFO_LOG_LINES ? `Last ${INFO_LOG_LINES} lines of output (all: slipway builds:output ${build.id} -a ${app})` : 'Output'));

@@ -1,17 +1,11 @@
 import type { Command } from 'commander';
-import type { Release } from '../api-types.ts';
+import type { ConfigVars, ConfigVarsUpdate, Release } from '@slipway/api-types';
 import { api } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
 import { SlipwayCliError } from '../errors.ts';
 import { appOption, jsonOption, type AppOpts, type JsonOpts } from '../options.ts';
 import { parseConfigPairs } from '../parse.ts';
 import { print, printJson, shellQuote } from '../output.ts';
-
-type Vars = Record<string, string>;
-interface ChangeResult {
-  config: Vars;
-  release: Release | null;
-}
 
 const releaseNote = (r: Release | null): string => (r ? `release v${r.version}` : 'no change, no new release');
 
@@ -24,7 +18,7 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .action(async (opts: AppOpts & JsonOpts & { shell?: boolean }) => {
       const app = await resolveApp(opts.app);
-      const vars = await (await authedClient()).get<Vars>(api`/v1/apps/${app}/config-vars`);
+      const vars = await (await authedClient()).get<ConfigVars>(api`/v1/apps/${app}/config-vars`);
       if (opts.json) return printJson(vars);
       const lines = Object.entries(vars).map(([k, v]) => (opts.shell ? `${k}=${shellQuote(v)}` : `${k}=${v}`));
       if (lines.length) print(lines.join('\n'));
@@ -37,7 +31,7 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .action(async (key: string, opts: AppOpts & JsonOpts) => {
       const app = await resolveApp(opts.app);
-      const vars = await (await authedClient()).get<Vars>(api`/v1/apps/${app}/config-vars`);
+      const vars = await (await authedClient()).get<ConfigVars>(api`/v1/apps/${app}/config-vars`);
       const value = vars[key];
       if (value === undefined) throw new SlipwayCliError(`${key} is not set on ${app}`);
       if (opts.json) return printJson({ [key]: value });
@@ -51,7 +45,7 @@ export function register(program: Command): void {
     .action(async (pairs: string[], opts: AppOpts) => {
       const changes = parseConfigPairs(pairs);
       const app = await resolveApp(opts.app);
-      const res = await (await authedClient()).patch<ChangeResult>(api`/v1/apps/${app}/config-vars`, changes);
+      const res = await (await authedClient()).patch<ConfigVarsUpdate>(api`/v1/apps/${app}/config-vars`, changes);
       print(`Set ${Object.keys(changes).join(', ')} on ${app} (${releaseNote(res.release)})`);
     });
 
@@ -62,7 +56,7 @@ export function register(program: Command): void {
     .action(async (keys: string[], opts: AppOpts) => {
       const app = await resolveApp(opts.app);
       const changes = Object.fromEntries(keys.map((k) => [k, null]));
-      const res = await (await authedClient()).patch<ChangeResult>(api`/v1/apps/${app}/config-vars`, changes);
+      const res = await (await authedClient()).patch<ConfigVarsUpdate>(api`/v1/apps/${app}/config-vars`, changes);
       print(`Unset ${keys.join(', ')} on ${app} (${releaseNote(res.release)})`);
     });
 }

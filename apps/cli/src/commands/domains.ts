@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Domain } from '../api-types.ts';
+import type { Domain } from '@slipway/api-types';
 import { api } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
 import { appOption, jsonOption, type AppOpts, type JsonOpts } from '../options.ts';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { text } from 'node:stream/consumers';
 import type { Command } from 'commander';
-import type { AppInfo } from '../api-types.ts';
+import type { AppInfo } from '@slipway/api-types';
 import { api } from '../client.ts';
 import { apiUrl, authedClient, resolveApp, tokenFor } from '../context.ts';
 import { readCredentials } from '../credentials.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { LogLine } from '../api-types.ts';
+import type { LogLine } from '@slipway/api-types';
 import { api } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
 import { usageError } from '../errors.ts';

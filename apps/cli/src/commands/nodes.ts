@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { WorkerNode } from '../api-types.ts';
+import type { WorkerNode } from '@slipway/api-types';
 import { api } from '../client.ts';
 import { authedClient } from '../context.ts';
 import { SlipwayCliError } from '../errors.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AddonCredentials, Backup } from '../api-types.ts';
+import type { AddonCredentials, Backup } from '@slipway/api-types';
 import { resolveAddon } from '../addon-resolve.ts';
 import { api } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';

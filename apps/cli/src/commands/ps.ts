@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AppInfo, FormationEntry, Instance } from '../api-types.ts';
+import type { AppInfo, FormationEntry, Instance } from '@slipway/api-types';
 import { api } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
 import { appOption, jsonOption, type AppOpts, type JsonOpts } from '../options.ts';

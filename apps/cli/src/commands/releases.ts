@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AppInfo, Release } from '../api-types.ts';
+import type { AppInfo, Release, ReleaseDetail } from '@slipway/api-types';
 import { api, type ApiClient } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
 import { SlipwayCliError, usageError } from '../errors.ts';
@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .action(async (version: string, opts: AppOpts & JsonOpts) => {
       const n = parseVersion(version);
       const app = await resolveApp(opts.app);
-      const release = await (await authedClient()).get<Release>(api`/v1/apps/${app}/releases/${n}`);
+      const release = await (await authedClient()).get<ReleaseDetail>(api`/v1/apps/${app}/releases/${n}`);
       if (opts.json) return printJson(release);
       print(heading(`Release v${release.version}`));
       print(keyValues([
@@ -57,7 +57,7 @@ export function register(program: Command): void {
         ['Status', release.status],
         ...(release.failure ? [['Failure', release.failure] as [string, string]] : []),
         ['Image', release.image ?? 'none (no build yet)'],
-        ['Config vars', release.configKeys?.join(', ') || 'none'],
+        ['Config vars', release.configKeys.join(', ') || 'none'],
         ['Created', formatDate(release.createdAt)],
       ]));
     });

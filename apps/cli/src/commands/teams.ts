@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Member, Team } from '../api-types.ts';
+import type { Member, Team } from '@slipway/api-types';
 import { api } from '../client.ts';
 import { authedClient } from '../context.ts';
 import { usageError } from '../errors.ts';

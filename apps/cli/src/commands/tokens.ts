@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Token } from '../api-types.ts';
+import type { ApiToken, NewApiToken } from '@slipway/api-types';
 import { api } from '../client.ts';
 import { authedClient } from '../context.ts';
 import { jsonOption, type JsonOpts } from '../options.ts';
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .description('list your API tokens (never the tokens themselves)')
     .addOption(jsonOption())
     .action(async (opts: JsonOpts) => {
-      const tokens = await (await authedClient()).list<Token>('/v1/tokens');
+      const tokens = await (await authedClient()).list<ApiToken>('/v1/tokens');
       if (opts.json) return printJson(tokens);
       print(table(tokens, [
         { header: 'ID', value: (t) => t.id },
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .action(async (opts: CreateOpts) => {
       const body = { description: opts.description, scopes: opts.scope, expiresInDays: opts.expiresInDays };
-      const token = await (await authedClient()).post<Token>('/v1/tokens', body);
+      const token = await (await authedClient()).post<NewApiToken>('/v1/tokens', body);
       if (opts.json) return printJson(token);
       process.stderr.write(`Created token ${token.id} (${token.scopes.join(', ')}); it is shown only once:\n`);
       print(token.token);
