@@ -15,11 +15,17 @@ const appHealthchecks = z.record(z.string(), z.array(healthcheckSpec.partial()).
 const processTypes = z.record(z.string(), z.string());
 const configVars = z.record(z.string(), z.string());
 
-/** Without a configured check: web must accept TCP on $PORT, other types must stay up. */
-export function healthcheckFor(type: string, configured: unknown): HealthcheckSpec {
-  const parsed = appHealthchecks.safeParse(configured);
-  const own = parsed.success ? parsed.data[type]?.[0] : undefined;
-  return healthcheckSpec.parse(own ?? (type === 'web' ? { type: 'tcp' } : { type: 'uptime', wait: 2, attempts: 1 }));
+/**
+ * The check of one process type: the app's setting (saved through the API or dashboard), else
+ * the app.json checks of the instance's own release, else the default (web must accept TCP on
+ * $PORT, other types must stay up). The setting wins because it is an operator's explicit choice
+ * for the app, and it is per type, so overriding web keeps app.json's worker check. app.json
+ * comes from the release, never from a later push, so a push whose checks fail its rollout
+ * cannot change how the release that keeps serving is checked.
+ */
+export function healthcheckFor(type: string, appSetting: unknown, releaseChecks: unknown): HealthcheckSpec {
+  const first = (checks: unknown) => appHealthchecks.safeParse(checks).data?.[type]?.[0];
+  return healthcheckSpec.parse(first(appSetting) ?? first(releaseChecks) ?? (type === 'web' ? { type: 'tcp' } : { type: 'uptime', wait: 2, attempts: 1 }));
 }
 
 /** Release.config is the SecretBox-sealed JSON object of the release's config vars. */
@@ -31,7 +37,7 @@ export function releaseEnv(box: SecretBox, sealed: string): Record<string, strin
 export async function assignmentsFor(db: Db, box: SecretBox, nodeId: string): Promise<InstanceSpec[]> {
   const rows = await db.instance.findMany({
     where: { nodeId, state: { in: [...RUNNABLE] } },
-    include: { release: { select: { image: true, config: true, processTypes: true, version: true } }, app: { select: { name: true, healthcheck: true, formation: true } } },
+    include: { release: { select: { image: true, config: true, processTypes: true, healthcheck: true, version: true } }, app: { select: { name: true, healthcheck: true, formation: true } } },
   });
   const specs: InstanceSpec[] = [];
   for (const row of rows) {
@@ -52,7 +58,7 @@ export async function assignmentsFor(db: Db, box: SecretBox, nodeId: string): Pr
       memoryMb: row.memoryMb ?? formation?.memoryMb ?? DEFAULT_MEMORY_MB,
       cpuShares: row.cpuShares ?? formation?.cpuShares ?? 1024,
       stopTimeoutSec: STOP_TIMEOUT_SEC,
-      healthcheck: healthcheckFor(row.type, row.app.healthcheck),
+      healthcheck: healthcheckFor(row.type, row.app.healthcheck, row.release.healthcheck),
       oneOff,
     });
   }

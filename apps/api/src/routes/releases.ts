@@ -55,9 +55,8 @@ export const releaseRoutes = [
         return createRelease(deps, tx, {
           appId: app.id,
           description: `Rollback to v${target.version}`,
-          image: target.image,
-          buildId: target.buildId,
-          processTypes: target.processTypes,
+          // Its image, process types and app.json checks.
+          code: target,
           createdById: principal.user.id,
         });
       });

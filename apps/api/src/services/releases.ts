@@ -6,14 +6,15 @@ import type { Deps } from '../deps.ts';
 
 type Tx = Prisma.TransactionClient;
 
+/** What a release runs: a build's image with its process types and app.json checks, which travel together. */
+export type ReleaseCode = Pick<Release, 'image' | 'buildId' | 'processTypes' | 'healthcheck'>;
+
 export interface NewRelease {
   appId: string;
   description: string;
   createdById?: string | null;
-  /** Defaults to the latest release's image and process types (a config-only change). */
-  image?: string | null;
-  buildId?: string | null;
-  processTypes?: Prisma.JsonValue | null;
+  /** Defaults to the latest release's code (a config-only change); a rollback passes its target. */
+  code?: ReleaseCode;
   /** Defaults to the app's current config vars. */
   config?: Record<string, string>;
 }
@@ -37,18 +38,19 @@ export async function currentConfig(deps: Deps, tx: Tx, appId: string): Promise<
 export async function createRelease(deps: Deps, tx: Tx, r: NewRelease): Promise<Release> {
   const latest = await tx.release.findFirst({ where: { appId: r.appId }, orderBy: { version: 'desc' } });
   const config = r.config ?? (await currentConfig(deps, tx, r.appId));
-  const image = r.image === undefined ? (latest?.image ?? null) : r.image;
-  const processTypes = r.processTypes === undefined ? (latest?.processTypes ?? null) : r.processTypes;
+  const code: ReleaseCode = r.code ?? latest ?? { image: null, buildId: null, processTypes: null, healthcheck: null };
+  const json = (v: Prisma.JsonValue) => (v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
   return tx.release.create({
     data: {
       appId: r.appId,
       version: (latest?.version ?? 0) + 1,
-      image,
-      buildId: r.buildId ?? (r.image === undefined ? (latest?.buildId ?? null) : null),
-      processTypes: processTypes === null ? Prisma.DbNull : (processTypes as Prisma.InputJsonValue),
+      image: code.image,
+      buildId: code.buildId,
+      processTypes: json(code.processTypes),
+      healthcheck: json(code.healthcheck),
       config: deps.box.encryptJson(config),
       // Nothing to run until an image exists: such a release is complete at once.
-      status: image ? 'pending' : 'succeeded',
+      status: code.image ? 'pending' : 'succeeded',
       description: r.description,
       createdById: r.createdById ?? null,
     },
