@@ -93,12 +93,19 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
       built = made.image;
       result = { image: made.image, processTypes: made.processTypes, buildpack: made.kind };
     }
+    // The checks travel with the release, never onto the app: a push whose checks fail its
+    // rollout must not change how the release that keeps serving is checked.
     const healthchecks = await appJsonHealthchecks(`${deps.reposDir}/${build.app.name}.git`, build.commitSha);
-    if (healthchecks) {
-      await db.app.update({ where: { id: build.appId }, data: { healthcheck: healthchecks as object } });
-      log(`-----> Health checks from app.json for: ${Object.keys(healthchecks).join(', ')}`);
-    }
-    const release = await createRelease(db, deps.box, { appId: build.appId, buildId, image: result.image, processTypes: result.processTypes, commitSha: build.commitSha, createdById: build.createdById });
+    if (healthchecks) log(`-----> Health checks from app.json for: ${Object.keys(healthchecks).join(', ')}`);
+    const release = await createRelease(db, deps.box, {
+      appId: build.appId,
+      buildId,
+      image: result.image,
+      processTypes: result.processTypes,
+      healthchecks: healthchecks ?? null,
+      commitSha: build.commitSha,
+      createdById: build.createdById,
+    });
     await deps.docker.getImage(result.image).tag({ repo: build.app.name, tag: `v${release.version}` });
     log(release.created ? `-----> Released v${release.version} (image ${result.image}); waiting for rollout` : `-----> Already released as v${release.version}`);
     return await finish({ status: 'succeeded', releaseVersion: release.version, image: result.image }, result);

@@ -1,4 +1,4 @@
-import type { Db } from '@slipway/db';
+import { Prisma, type Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import type { ProcessTypes } from '../detect/procfile.ts';
 
@@ -26,13 +26,15 @@ export interface ReleaseInput {
   buildId: string;
   image: string;
   processTypes: ProcessTypes;
+  /** The commit's app.json `healthchecks`, or null when it declares none. */
+  healthchecks: Record<string, unknown[]> | null;
   commitSha: string;
   createdById: string | null;
 }
 
 /**
- * The next release (`pending`, for the scheduler to roll out): this image with the
- * config snapshot of the latest release, or an empty encrypted one. New process
+ * The next release (`pending`, for the scheduler to roll out): this image and its
+ * app.json checks with the config snapshot of the latest release, or an empty encrypted one. New process
  * types join the formation (web with one instance, others with none).
  */
 export async function createRelease(db: Db, box: SecretBox, input: ReleaseInput): Promise<{ version: number; created: boolean }> {
@@ -49,6 +51,7 @@ export async function createRelease(db: Db, box: SecretBox, input: ReleaseInput)
             buildId: input.buildId,
             image: input.image,
             processTypes: input.processTypes,
+            healthcheck: input.healthchecks === null ? Prisma.DbNull : (input.healthchecks as Prisma.InputJsonValue),
             config: latest?.config ?? box.encryptJson({}),
             description: `Deploy ${input.commitSha.slice(0, 7)}`,
             createdById: input.createdById,
