@@ -1,20 +1,20 @@
 import { call } from './client.ts';
 import type {
-  Account, Addon, AddonPlan, ApiToken, AppInfo, AppListItem, AppMetrics, AppSummary, AuditEvent, Build, ConfigVars, Domain, FormationEntry, HealthCheck, Instance,
-  NodeInfo, Page, ProcessSize, Release, ReleaseDetail, Team, User,
-} from './types.ts';
+  Account, Addon, AddonPlan, ApiToken, AppInfo, AppListItem, AppMetrics, AppSummary, AuditEvent, Build, BuildDetail, ConfigVars, ConfigVarsUpdate, Domain,
+  FormationEntry, HealthCheck, Instance, LoginResult, NewApiToken, Page, ProcessSize, Release, ReleaseDetail, Team, WorkerNode,
+} from '@slipway/api-types';
 
 const app = (name: string) => `/apps/${encodeURIComponent(name)}`;
 
 /** Typed calls, one per endpoint the dashboard uses. */
 export const api = {
-  login: (email: string, password: string) => call<{ user: User }>('POST', '/login', { email, password }),
+  login: (email: string, password: string) => call<LoginResult>('POST', '/login', { email, password }),
   logout: () => call<void>('POST', '/logout'),
   account: () => call<Account>('GET', '/account'),
 
   teams: () => call<Page<Team>>('GET', '/teams?limit=200'),
   tokens: () => call<Page<ApiToken>>('GET', '/tokens?limit=200'),
-  createToken: (description: string, scopes: string[]) => call<ApiToken & { token: string }>('POST', '/tokens', { description, scopes }),
+  createToken: (description: string, scopes: string[]) => call<NewApiToken>('POST', '/tokens', { description, scopes }),
   revokeToken: (id: string) => call<void>('DELETE', `/tokens/${encodeURIComponent(id)}`),
 
   apps: (cursor?: string) => call<Page<AppListItem>>('GET', `/apps?limit=100${cursor ? `&cursor=${cursor}` : ''}`),
@@ -29,7 +29,7 @@ export const api = {
   metrics: (name: string) => call<AppMetrics>('GET', `${app(name)}/metrics`),
 
   builds: (name: string) => call<Page<Build>>('GET', `${app(name)}/builds?limit=20`),
-  build: (name: string, id: string) => call<Build & { log: string }>('GET', `${app(name)}/builds/${encodeURIComponent(id)}`),
+  build: (name: string, id: string) => call<BuildDetail>('GET', `${app(name)}/builds/${encodeURIComponent(id)}`),
   /** Server-sent events: `data: {line}` then `event: end` with the outcome. */
   buildOutputUrl: (name: string, id: string) => `/v1${app(name)}/builds/${encodeURIComponent(id)}/output`,
   cancelBuild: (name: string, id: string) => call<unknown>('POST', `${app(name)}/builds/${encodeURIComponent(id)}/cancel`),
@@ -45,7 +45,7 @@ export const api = {
   configVars: (name: string) => call<ConfigVars>('GET', `${app(name)}/config-vars`),
   /** `null` unsets a key; all changes land in one release. */
   updateConfigVars: (name: string, changes: Record<string, string | null>) =>
-    call<{ config: ConfigVars; release: Release | null }>('PATCH', `${app(name)}/config-vars`, changes),
+    call<ConfigVarsUpdate>('PATCH', `${app(name)}/config-vars`, changes),
 
   releases: (name: string, cursor?: string) => call<Page<Release>>('GET', `${app(name)}/releases?limit=50${cursor ? `&cursor=${cursor}` : ''}`),
   release: (name: string, version: number) => call<ReleaseDetail>('GET', `${app(name)}/releases/${version}`),
@@ -67,7 +67,7 @@ export const api = {
   /** The stream's opening status, to show the API's message when EventSource could not connect. */
   logProbe: (name: string) => call<unknown>('GET', `${app(name)}/logs?lines=0`),
 
-  nodes: () => call<NodeInfo[]>('GET', '/nodes'),
+  nodes: () => call<WorkerNode[]>('GET', '/nodes'),
   drainNode: (node: string) => call<unknown>('POST', `/nodes/${encodeURIComponent(node)}/drain`),
 
   appEvents: (name: string, cursor?: string) =>

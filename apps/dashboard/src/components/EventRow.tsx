@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../api/types.ts';
+import type { AuditEvent } from '@slipway/api-types';
 import { describeEvent } from '../lib/events.ts';
 import { timeAgo, fullTime } from '../lib/time.ts';
 

@@ -1,4 +1,4 @@
-import type { Account } from '../api/types.ts';
+import type { Account } from '@slipway/api-types';
 import { useTeamFilter } from '../session/TeamFilter.tsx';
 
 /** Header control: which team's apps the apps list shows. */

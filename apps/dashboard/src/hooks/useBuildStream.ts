@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/endpoints.ts';
-import type { BuildOutcome } from '../api/types.ts';
+import type { BuildOutcome } from '@slipway/api-types';
 
 export type BuildStreamStatus = 'connecting' | 'streaming' | 'ended' | 'failed';
 

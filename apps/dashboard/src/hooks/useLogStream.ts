@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/endpoints.ts';
-import type { LogLine } from '../api/types.ts';
+import type { LogLine } from '@slipway/api-types';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'failed';
 

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { Page } from '../api/types.ts';
+import type { Page } from '@slipway/api-types';
 import { useLoad, type Loaded } from './useLoad.ts';
 
 /** A cursor-paged list: the first page loads with the inputs, later pages append on demand. */

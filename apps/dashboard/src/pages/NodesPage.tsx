@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api/endpoints.ts';
-import type { NodeInfo } from '../api/types.ts';
+import type { WorkerNode } from '@slipway/api-types';
 import { useLoad } from '../hooks/useLoad.ts';
 import { useAction } from '../hooks/useAction.ts';
 import { usePolling } from '../hooks/usePolling.ts';
@@ -13,7 +13,7 @@ import { NodeRow } from './nodes/NodeRow.tsx';
 export function NodesPage() {
   const nodes = useLoad(() => api.nodes(), []);
   usePolling(nodes.reload, 10_000);
-  const [target, setTarget] = useState<NodeInfo | null>(null);
+  const [target, setTarget] = useState<WorkerNode | null>(null);
   const drain = useAction(async (name: string) => {
     await api.drainNode(name);
     setTarget(null);

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api } from '../api/endpoints.ts';
 import { ApiError, onUnauthorized } from '../api/client.ts';
-import type { Account } from '../api/types.ts';
+import type { Account } from '@slipway/api-types';
 
 interface Session {
   /** undefined while the first check runs; null when logged out. */

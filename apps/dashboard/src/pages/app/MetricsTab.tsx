@@ -1,5 +1,5 @@
 import { api } from '../../api/endpoints.ts';
-import type { AppMetrics } from '../../api/types.ts';
+import type { AppMetrics } from '@slipway/api-types';
 import { useLoad } from '../../hooks/useLoad.ts';
 import { usePolling } from '../../hooks/usePolling.ts';
 import { LoadView } from '../../components/LoadView.tsx';

@@ -1,5 +1,5 @@
 import { useOutletContext } from 'react-router';
-import type { AppInfo } from '../../api/types.ts';
+import type { AppInfo } from '@slipway/api-types';
 
 /** What every tab gets from the app page: the app's info and a way to refresh it after a change. */
 export interface AppContext {

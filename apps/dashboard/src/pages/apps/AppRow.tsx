@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/endpoints.ts';
-import type { AppListItem } from '../../api/types.ts';
+import type { AppListItem } from '@slipway/api-types';
 import { timeAgo, fullTime } from '../../lib/time.ts';
 import { TypedConfirm } from '../../components/TypedConfirm.tsx';
 

@@ -1,8 +1,8 @@
-import type { NodeInfo } from '../../api/types.ts';
+import type { WorkerNode } from '@slipway/api-types';
 import { timeAgo, fullTime } from '../../lib/time.ts';
 
 /** One node as a card: status, heartbeat, a memory bar and its instances. */
-export function NodeRow({ node, onDrain }: { node: NodeInfo; onDrain: () => void }) {
+export function NodeRow({ node, onDrain }: { node: WorkerNode; onDrain: () => void }) {
   const used = node.memoryMb > 0 ? Math.min(100, Math.round((node.memoryUsedMb / node.memoryMb) * 100)) : 0;
   return (
     <li className="card stack node">

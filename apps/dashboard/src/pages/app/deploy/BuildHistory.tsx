@@ -1,4 +1,4 @@
-import type { Build } from '../../../api/types.ts';
+import type { Build } from '@slipway/api-types';
 import { timeAgo, fullTime } from '../../../lib/time.ts';
 import { shortDuration } from '../../../lib/duration.ts';
 import { BuildStatus } from './BuildStatus.tsx';

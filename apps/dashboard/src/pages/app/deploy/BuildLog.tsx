@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../../api/endpoints.ts';
-import type { Build } from '../../../api/types.ts';
+import type { Build } from '@slipway/api-types';
 import { useBuildStream } from '../../../hooks/useBuildStream.ts';
 import { useAction } from '../../../hooks/useAction.ts';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';

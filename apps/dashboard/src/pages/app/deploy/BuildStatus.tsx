@@ -1,4 +1,4 @@
-import type { BuildStatus as Status } from '../../../api/types.ts';
+import type { BuildStatus as Status } from '@slipway/api-types';
 
 const labels: Record<Status, string> = { pending: 'queued', building: 'building', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' };
 

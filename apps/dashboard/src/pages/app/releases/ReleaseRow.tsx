@@ -1,4 +1,4 @@
-import type { Release } from '../../../api/types.ts';
+import type { Release } from '@slipway/api-types';
 import { diffKeys } from '../../../lib/config-diff.ts';
 import { timeAgo, fullTime } from '../../../lib/time.ts';
 

@@ -1,5 +1,5 @@
 import { api } from '../../../api/endpoints.ts';
-import type { Release } from '../../../api/types.ts';
+import type { Release } from '@slipway/api-types';
 import { useAction } from '../../../hooks/useAction.ts';
 import { Dialog } from '../../../components/Dialog.tsx';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';

@@ -1,5 +1,5 @@
 import { api } from '../../../api/endpoints.ts';
-import type { Release } from '../../../api/types.ts';
+import type { Release } from '@slipway/api-types';
 
 /**
  * Config var names of each listed release and of the one just before the oldest,

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../../api/endpoints.ts';
-import type { Addon } from '../../../api/types.ts';
+import type { Addon } from '@slipway/api-types';
 import { useLoad } from '../../../hooks/useLoad.ts';
 import { useAction } from '../../../hooks/useAction.ts';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';

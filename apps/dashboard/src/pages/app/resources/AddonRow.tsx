@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../../api/endpoints.ts';
-import type { Addon } from '../../../api/types.ts';
+import type { Addon } from '@slipway/api-types';
 import { useAction } from '../../../hooks/useAction.ts';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 import { TypedConfirm } from '../../../components/TypedConfirm.tsx';

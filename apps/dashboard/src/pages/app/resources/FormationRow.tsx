@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../../api/endpoints.ts';
-import type { FormationEntry, ProcessSize } from '../../../api/types.ts';
+import type { FormationEntry, ProcessSize } from '@slipway/api-types';
 import { useAction } from '../../../hooks/useAction.ts';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 import { MAX_QUANTITY, SIZES } from './sizes.ts';

@@ -1,5 +1,5 @@
 import { api } from '../../../api/endpoints.ts';
-import type { Instance } from '../../../api/types.ts';
+import type { Instance } from '@slipway/api-types';
 import { useAction } from '../../../hooks/useAction.ts';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 import { shortDuration } from '../../../lib/duration.ts';

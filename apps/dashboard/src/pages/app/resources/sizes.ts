@@ -1,4 +1,4 @@
-import type { ProcessSize } from '../../../api/types.ts';
+import type { ProcessSize } from '@slipway/api-types';
 
 /** Mirrors the API's sizes (SIZES in apps/scheduler/src/operations.ts). */
 export const SIZES: { value: ProcessSize; label: string }[] = [

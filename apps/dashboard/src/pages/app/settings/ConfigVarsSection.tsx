@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../../api/endpoints.ts';
-import type { ConfigVars } from '../../../api/types.ts';
+import type { ConfigVars } from '@slipway/api-types';
 import { useLoad } from '../../../hooks/useLoad.ts';
 import { LoadView } from '../../../components/LoadView.tsx';
 import { ConfigVarRow } from './ConfigVarRow.tsx';

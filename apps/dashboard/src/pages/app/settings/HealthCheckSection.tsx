@@ -1,10 +1,12 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../../api/endpoints.ts';
-import type { AppInfo, HealthCheck } from '../../../api/types.ts';
+import type { AppInfo, HealthCheck } from '@slipway/api-types';
 import { useAction } from '../../../hooks/useAction.ts';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 
-const blank = (type: string): HealthCheck => (type === 'web' ? { type: 'http', path: '/', timeout: 5, attempts: 5 } : { type: 'uptime', path: '/', timeout: 5, attempts: 1 });
+// wait and initialDelay are not in the form: the API's defaults, or what the check already had.
+const blank = (type: string): HealthCheck =>
+  type === 'web' ? { type: 'http', path: '/', timeout: 5, attempts: 5, wait: 1, initialDelay: 0 } : { type: 'uptime', path: '/', timeout: 5, attempts: 1, wait: 1, initialDelay: 0 };
 
 /**
  * app.json-style health check of one process type (the check new instances must
@@ -33,7 +35,10 @@ export function HealthCheckSection({ app, onSaved }: { app: AppInfo; onSaved: ()
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const check: HealthCheck = { type: form.type, path: form.path, timeout: Number(form.timeout), attempts: Number(form.attempts), ...(form.content ? { content: form.content } : {}) };
+    const check: HealthCheck = {
+      type: form.type, path: form.path, timeout: Number(form.timeout), attempts: Number(form.attempts), wait: form.wait, initialDelay: form.initialDelay,
+      ...(form.content ? { content: form.content } : {}),
+    };
     void save.run({ ...(app.healthcheck ?? {}), [type]: [check] });
   };
   const reset = () => {
