@@ -138,6 +138,42 @@ test('a failed build exits the push non-zero and leaves the previous release cur
   }
 });
 
+test('app.json health checks go on the release of their commit; the app keeps its own setting', async () => {
+  const app = await p.createApp('checks');
+  const setting = { web: [{ type: 'http', path: '/operator' }] };
+  await p.db.app.update({ where: { name: app }, data: { healthcheck: setting } });
+  const wt = await workTree('static-site');
+  const pushChecks = async (checks: object) => {
+    await writeFile(join(wt.dir, 'app.json'), JSON.stringify({ healthchecks: checks }));
+    await wt.git('add', '-A');
+    await wt.git('commit', '-qm', 'checks');
+    return push(wt.dir, [p.git.url(app), 'main']);
+  };
+  try {
+    const good = { web: [{ type: 'http', path: '/', content: 'hello', attempts: 3 }] };
+    const first = await pushChecks(good);
+    assert.equal(first.code, 0, first.output);
+    assert.match(first.output, /remote: -----> Health checks from app\.json for: web/);
+    // A later push declaring a check its code cannot pass (its rollout would fail).
+    const wrong = { web: [{ type: 'http', path: '/nope' }], worker: [{ type: 'uptime', wait: 5 }] };
+    const second = await pushChecks(wrong);
+    assert.equal(second.code, 0, second.output);
+    const [v1, v2] = await p.db.release.findMany({ where: { app: { name: app } }, orderBy: { version: 'asc' } });
+    assert.equal(v2?.version, 2);
+    assert.deepEqual(v1?.healthcheck, good, 'v1 keeps the checks of its own code');
+    assert.deepEqual(v2?.healthcheck, wrong);
+    assert.deepEqual((await p.db.app.findUniqueOrThrow({ where: { name: app } })).healthcheck, setting, 'the app setting is untouched');
+    // A commit that drops app.json releases without checks of its own.
+    await wt.git('rm', '-q', 'app.json');
+    await wt.git('commit', '-qm', 'no checks');
+    const third = await push(wt.dir, [p.git.url(app), 'main']);
+    assert.equal(third.code, 0, third.output);
+    assert.equal((await latestRelease(app))?.healthcheck, null);
+  } finally {
+    await wt.cleanup();
+  }
+});
+
 test('hostile or unsupported repos fail with clear reasons; a crashing app still builds', async () => {
   const app = await p.createApp('hostile');
   const wt = await workTree();
