@@ -69,11 +69,16 @@ export class AddonService {
     if (existing) {
       if (existing.teamId !== input.teamId || existing.planId !== plan.id) throw conflict(`Add-on ${id} exists with other parameters`);
       await this.apply(id, 'provision', onProvisionRequest(existing.state));
+      if (input.attach) await this.bind(id, input.attach.appId, input.attach.alias);
     } else {
       await this.create(id, plan, input, name);
-      await enqueueOperation(this.deps.queue, { addonId: id, operation: 'provision' }, this.deps.attempts);
+      // Attached before the job is queued: a provision that fails at once must not win the race and refuse the attachment.
+      try {
+        if (input.attach) await this.bind(id, input.attach.appId, input.attach.alias);
+      } finally {
+        await enqueueOperation(this.deps.queue, { addonId: id, operation: 'provision' }, this.deps.attempts);
+      }
     }
-    if (input.attach) await this.bind(id, input.attach.appId, input.attach.alias);
     return this.get(id);
   }
 
