@@ -34,7 +34,7 @@ async function deploy(version: number, healthcheck: object, status: 'succeeded' 
   return api.deps.db.release.create({ data: { appId, version, image: `checked:v${version}`, processTypes: { web: 'node server.js' }, healthcheck, config, description: 'Deploy', status } });
 }
 
-test('an instance is checked with its own release’s checks, not those of a later failed release; derived releases keep the checks of their code', async () => {
+test('an instance is checked with its own release’s checks, not those of a later failed release; derived releases keep the code and checks they derive from, never a failed one', async () => {
   const { db } = api.deps;
   const v1 = await deploy(1, checks('/v1-health'), 'succeeded');
   await db.instance.create({ data: { appId, releaseId: v1.id, type: 'web', name: 'web.1', nodeId, state: 'running', healthy: true } });
@@ -55,18 +55,23 @@ test('an instance is checked with its own release’s checks, not those of a lat
   assert.deepEqual(await pathsOnNode(), { 'web.1': '/v1-health', 'web.2': '/v1-health', 'web.3': '/nope' });
   assert.equal((await db.app.findUniqueOrThrow({ where: { id: appId } })).healthcheck, null);
 
+  // A config change after the failed push is a release of the code that serves, not of the failed one.
+  assert.equal((await admin('PATCH', '/v1/apps/checked/config-vars', { GREETING: 'hello' })).body.release.version, 5);
+  const v5 = await release(5);
+  assert.deepEqual([v5.image, v5.healthcheck], ['checked:v1', checks('/v1-health')]);
+
   // A rollback runs its target's code, with its target's checks.
-  await deploy(5, checks('/v5-health'), 'succeeded');
+  await deploy(6, checks('/v6-health'), 'succeeded');
   const rollback = await admin('POST', '/v1/apps/checked/rollbacks', { version: 1 });
   assert.equal(rollback.status, 201);
-  const v6 = await release(6);
-  assert.equal(v6.image, 'checked:v1');
-  assert.deepEqual(v6.healthcheck, checks('/v1-health'));
+  const v7 = await release(7);
+  assert.equal(v7.image, 'checked:v1');
+  assert.deepEqual(v7.healthcheck, checks('/v1-health'));
 });
 
 test('the app’s setting saved through the API overrides app.json per process type; a release without checks gets the defaults', async () => {
   const { db } = api.deps;
-  const plain = await db.release.create({ data: { appId, version: 7, image: 'checked:v7', processTypes: { web: 'node server.js', worker: 'node worker.js' }, config: api.deps.box.encryptJson({}), description: 'Deploy', status: 'succeeded' } });
+  const plain = await db.release.create({ data: { appId, version: 8, image: 'checked:v8', processTypes: { web: 'node server.js', worker: 'node worker.js' }, config: api.deps.box.encryptJson({}), description: 'Deploy', status: 'succeeded' } });
   await db.instance.create({ data: { appId, releaseId: plain.id, type: 'web', name: 'web.4', nodeId, state: 'running' } });
   await db.instance.create({ data: { appId, releaseId: plain.id, type: 'worker', name: 'worker.1', nodeId, state: 'running' } });
   assert.deepEqual(await pathsOnNode(), { 'web.1': '/v1-health', 'web.2': '/v1-health', 'web.3': '/nope', 'web.4': 'tcp', 'worker.1': 'uptime' });

@@ -3,7 +3,6 @@ import type { Release as ReleaseView } from '@slipway/api-types';
 import { DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
 import type { Deps } from '../deps.ts';
 
-
 type Tx = Prisma.TransactionClient;
 
 /** What a release runs: a build's image with its process types and app.json checks, which travel together. */
@@ -13,7 +12,7 @@ export interface NewRelease {
   appId: string;
   description: string;
   createdById?: string | null;
-  /** Defaults to the latest release's code (a config-only change); a rollback passes its target. */
+  /** Defaults to the code of the newest release that did not fail (a config-only change); a rollback passes its target. */
   code?: ReleaseCode;
   /** Defaults to the app's current config vars. */
   config?: Record<string, string>;
@@ -38,7 +37,9 @@ export async function currentConfig(deps: Deps, tx: Tx, appId: string): Promise<
 export async function createRelease(deps: Deps, tx: Tx, r: NewRelease): Promise<Release> {
   const latest = await tx.release.findFirst({ where: { appId: r.appId }, orderBy: { version: 'desc' } });
   const config = r.config ?? (await currentConfig(deps, tx, r.appId));
-  const code: ReleaseCode = r.code ?? latest ?? { image: null, buildId: null, processTypes: null, healthcheck: null };
+  // A config-only change keeps the code that runs (or is rolling out), never that of a failed deploy.
+  const base = r.code ?? (await tx.release.findFirst({ where: { appId: r.appId, status: { not: 'failed' } }, orderBy: { version: 'desc' } }));
+  const code: ReleaseCode = base ?? { image: null, buildId: null, processTypes: null, healthcheck: null };
   const json = (v: Prisma.JsonValue) => (v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
   return tx.release.create({
     data: {
