@@ -25,7 +25,7 @@ export class Workers {
       cwd: ROOT,
       env: {
       ...process.env, SLIPWAY_API_URL: this.apiUrl, SLIPWAY_JOIN_TOKEN: this.joinToken, NODE_NAME: node.name, NODE_ADDRESS: node.address,
-      NODE_MEMORY_MB: '4096', NODE_CPUS: '2', DOCKER_SOCKET: node.socket, AGENT_STATE_DIR: `${node.root}/agent`, HEARTBEAT_MS: '500', LOG_LEVEL: 'info',
+      NODE_MEMORY_MB: '4096', NODE_CPUS: '2', DOCKER_SOCKET: node.socket, AGENT_STATE_DIR: `${node.root}/agent`, HEARTBEAT_MS: '500', IMAGE_GC_MS: '5000', LOG_LEVEL: 'info',
     }, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(join(this.logDir, `agent-${node.name}.log`), { flags: 'a' });
     child.stdout?.pipe(log);
