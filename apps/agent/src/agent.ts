@@ -11,6 +11,7 @@ import { ImageFetcher } from './images.ts';
 import { ImageGc } from './image-gc.ts';
 import type { Health } from './health.ts';
 import { LogShipper } from './logs.ts';
+import { MemorySampler } from './memory.ts';
 import { reportOf } from './report.ts';
 import type { ContainerReport, InstanceSpec } from './protocol.ts';
 
@@ -27,6 +28,7 @@ export class Agent {
   private readonly logs: LogShipper;
   private readonly images: ImageFetcher;
   private readonly imageGc: ImageGc;
+  private readonly memory: MemorySampler;
   private readonly health = new Map<string, Health>();
   private readonly busy = new Set<string>();
   private readonly startErrors = new Map<string, { instanceId: string; generation: number; error: string }>();
@@ -40,6 +42,7 @@ export class Agent {
     this.logs = new LogShipper(this.engine.docker, this.cp, log);
     this.images = new ImageFetcher(this.engine.docker, this.cp, log);
     this.imageGc = new ImageGc(this.engine.docker, this.cp, log, cfg.IMAGE_GC_MS);
+    this.memory = new MemorySampler(this.engine.docker, log);
   }
 
   async start(): Promise<void> {
@@ -74,9 +77,11 @@ export class Agent {
     await Promise.all(actual.map(async (m) => infos.set(m.containerId, await this.engine.inspect(m.containerId))));
     // An exit is reported only after the container's last output line is shipped.
     await Promise.all(actual.filter((m) => !infos.get(m.containerId)!.State.Running).map((m) => this.logs.drain(m.containerId, m.instanceId, this.logsSince(infos.get(m.containerId)!))));
+    // Samples in the background: this heartbeat sends the last ones.
+    this.memory.sampleIfDue(actual.filter((m) => infos.get(m.containerId)!.State.Running).map((m) => m.containerId));
     const res = await this.cp.heartbeat({
       memoryMb: this.cfg.NODE_MEMORY_MB, cpus: this.cfg.NODE_CPUS, labels: this.cfg.labels,
-      containers: [...actual.map((m) => reportOf(m, infos.get(m.containerId)!, this.health.get(m.containerId))), ...this.failedStarts()],
+      containers: [...actual.map((m) => reportOf(m, infos.get(m.containerId)!, this.health.get(m.containerId), this.memory.usedMb(m.containerId))), ...this.failedStarts()],
     });
     const assigned = new Map(res.instances.map((s) => [s.instanceId, s]));
     for (const k of this.startErrors.keys()) if (!res.instances.some((s) => key(s.instanceId, s.generation) === k)) this.startErrors.delete(k);

@@ -26,6 +26,8 @@ export const containerReport = z.object({
   /** Docker's State.OOMKilled: the container went past its memory limit and the kernel killed it. */
   oomKilled: z.boolean().default(false),
   startedAt: z.string().datetime().nullable(),
+  /** Memory in use (MB, as `docker stats` counts it) at the last sample; absent before one, when stopped, and from older agents. */
+  memoryUsedMb: z.number().int().min(0).max(16 * 1024 * 1024).optional(),
 });
 
 export const heartbeatRequest = z.object({ ...capacity, containers: z.array(containerReport).max(10_000) });

@@ -27,3 +27,9 @@ test('health: one-offs are healthy while running; others as checked, unknown bef
   assert.deepEqual([reportOf(m, info({ Running: true }), undefined)].map((r) => [r.status, r.health]), [['starting', 'unknown']]);
   assert.equal(reportOf(m, info({ StartedAt: '0001-01-01T00:00:00Z' }), undefined).startedAt, null);
 });
+
+test('memory use goes with a running container only, and only once sampled', () => {
+  assert.equal(reportOf(m, info({ Running: true }), 'healthy', 83).memoryUsedMb, 83);
+  assert.equal('memoryUsedMb' in reportOf(m, info({ Running: true }), 'healthy'), false);
+  assert.equal('memoryUsedMb' in reportOf(m, info({ ExitCode: 1 }), 'healthy', 83), false);
+});

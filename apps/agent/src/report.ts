@@ -4,8 +4,8 @@ import type { Health } from './health.ts';
 import { hostPortOf } from './docker/engine.ts';
 import type { ContainerReport } from './protocol.ts';
 
-/** What the control plane hears about one container, from Docker's inspect and the agent's own health check. */
-export function reportOf(m: Managed, info: ContainerInspectInfo, checked: Health | undefined): ContainerReport {
+/** What the control plane hears about one container, from Docker's inspect, the agent's own health check and the last memory sample. */
+export function reportOf(m: Managed, info: ContainerInspectInfo, checked: Health | undefined, memoryUsedMb?: number): ContainerReport {
   const running = info.State.Running;
   const health = m.oneOff && running ? 'healthy' : (checked ?? 'unknown');
   return {
@@ -15,5 +15,6 @@ export function reportOf(m: Managed, info: ContainerInspectInfo, checked: Health
     // The kernel's OOM killer ended it: exit 137 alone could also be any SIGKILL.
     oomKilled: !running && info.State.OOMKilled,
     startedAt: info.State.StartedAt.startsWith('0001') ? null : new Date(info.State.StartedAt).toISOString(),
+    ...(running && memoryUsedMb !== undefined ? { memoryUsedMb } : {}),
   };
 }
