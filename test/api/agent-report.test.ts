@@ -40,13 +40,27 @@ test('an agent without oomKilled in its reports is still understood; a bad value
   assert.equal((await heartbeat({ oomKilled: 'yes' })).status, 422);
 });
 
+test('memory use from a heartbeat is stored without moving updatedAt, shown by ps with the limit, and kept when a report has none', async () => {
+  const before = await api.deps.db.instance.findUniqueOrThrow({ where: { id: instanceId } });
+  assert.equal((await heartbeat({ memoryUsedMb: 83 })).status, 200);
+  const row = await api.deps.db.instance.findUniqueOrThrow({ where: { id: instanceId } });
+  assert.equal(row.memoryUsedMb, 83);
+  assert.equal(row.updatedAt.getTime(), before.updatedAt.getTime(), 'updatedAt times drains and back-off');
+  assert.equal((await heartbeat({})).status, 200, 'not sampled again yet');
+  const ps = (await admin('GET', '/v1/apps/greedy/instances')).body as { name: string; memoryUsedMb: number | null; memoryLimitMb: number }[];
+  assert.deepEqual(ps.map((i) => [i.name, i.memoryUsedMb, i.memoryLimitMb]), [['web.1', 83, 256]]);
+  const metrics = (await admin('GET', '/v1/apps/greedy/metrics')).body as { instances: { name: string; memoryUsedMb: number | null; memoryLimitMb: number }[] };
+  assert.deepEqual(metrics.instances.map((i) => [i.name, i.memoryUsedMb, i.memoryLimitMb]), [['web.1', 83, 256]]);
+  assert.equal((await heartbeat({ memoryUsedMb: -1 })).status, 422);
+});
+
 test('an OOM kill is recorded with its limit, shown by ps, and written to the app log as R15 once', async () => {
   const oom = { status: 'exited', exitCode: 137, oomKilled: true };
   assert.equal((await heartbeat(oom)).status, 200);
   assert.equal((await heartbeat(oom)).status, 200, 'the agent repeats the exit until the container goes');
 
   const row = await api.deps.db.instance.findUniqueOrThrow({ where: { id: instanceId } });
-  assert.deepEqual([row.state, row.lastExitCode, row.lastError], ['crashed', 137, 'out of memory (limit 256 MB)']);
+  assert.deepEqual([row.state, row.lastExitCode, row.lastError, row.memoryUsedMb], ['crashed', 137, 'out of memory (limit 256 MB)', null]);
   const ps = (await admin('GET', '/v1/apps/greedy/instances')).body as { name: string; state: string; lastExitCode: number; lastError: string }[];
   assert.deepEqual(ps.map((i) => [i.name, i.state, i.lastExitCode, i.lastError]), [['web.1', 'crashed', 137, 'out of memory (limit 256 MB)']]);
 

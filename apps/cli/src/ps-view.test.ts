@@ -5,7 +5,7 @@ import { formatLogLine } from './log-line.ts';
 import { formatDuration, instanceGroups, instanceLine } from './ps-view.ts';
 
 const instance = (over: Partial<Instance>): Instance => ({
-  id: 'i', name: 'web.1', type: 'web', state: 'running', healthy: true, node: 'n1', release: 4, restarts: 0, lastExitCode: null, lastError: null, startedAt: null, uptimeSeconds: 7500, ...over,
+  id: 'i', name: 'web.1', type: 'web', state: 'running', healthy: true, node: 'n1', release: 4, restarts: 0, lastExitCode: null, lastError: null, startedAt: null, uptimeSeconds: 7500, memoryUsedMb: null, memoryLimitMb: 512, ...over,
 });
 
 test('durations keep the two largest units', () => {
@@ -17,6 +17,11 @@ test('instance lines: uptime, release, node, health; crashed ones stand out', ()
   assert.equal(instanceLine(instance({ healthy: false })), 'web.1: up 2h 5m (v4) node n1 unhealthy restarts 0');
   assert.equal(instanceLine(instance({ name: 'web.2', state: 'crashed', uptimeSeconds: 0, restarts: 3 })), 'web.2: CRASHED (v4) node n1 restarts 3');
   assert.equal(instanceLine(instance({ state: 'pending', node: null })), 'web.1: pending (v4) not placed restarts 0');
+});
+
+test('instance lines show memory use against the limit once the agent sampled it', () => {
+  assert.equal(instanceLine(instance({ memoryUsedMb: 83 })), 'web.1: up 2h 5m (v4) node n1 healthy restarts 0 mem 83/512 MB');
+  assert.equal(instanceLine(instance({ memoryUsedMb: 250, memoryLimitMb: 256, restarts: 1, lastExitCode: 137, lastError: 'out of memory (limit 256 MB)' })), 'web.1: up 2h 5m (v4) node n1 healthy restarts 1 mem 250/256 MB, last crash: out of memory (limit 256 MB)');
 });
 
 test('instance lines say why the last crash happened: the platform reason, else the exit code', () => {

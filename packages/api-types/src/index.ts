@@ -230,6 +230,10 @@ export interface Instance {
   lastError: string | null;
   startedAt: string | null;
   uptimeSeconds: number;
+  /** Memory in use at the node agent's last sample (every 10 s); null before one and once stopped. */
+  memoryUsedMb: number | null;
+  /** The memory limit of its size. */
+  memoryLimitMb: number;
 }
 
 /** One line of an app's log: what the logs stream sends, and what the bus and the stored list carry. */
@@ -279,7 +283,7 @@ export interface AppMetrics {
   /** Totals of the routers that reported lately. */
   current: { routers: number; requests: number; errors5xx: number; backends: { up: number; total: number }; websockets: number };
   series: MetricsPoint[];
-  instances: { name: string; type: string; state: InstanceState; memoryLimitMb: number | null; memoryUsedMb: number | null }[];
+  instances: { name: string; type: string; state: InstanceState; memoryLimitMb: number; memoryUsedMb: number | null }[];
 }
 
 // Add-ons

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crashReason, patchFor } from './report.ts';
+import { crashReason, memoryUpdate, patchFor } from './report.ts';
 import type { ContainerReport } from '@slipway/agent/protocol';
 
-const row = (over = {}) => ({ id: 'i', appId: 'a', type: 'web', name: 'web.1', state: 'starting' as const, healthy: false, restarts: 0, containerId: 'c1', hostPort: 31000, lastExitCode: null, lastError: null, startedAt: new Date(1_000), memoryMb: null, ...over });
+const row = (over = {}) => ({ id: 'i', appId: 'a', type: 'web', name: 'web.1', state: 'starting' as const, healthy: false, restarts: 0, containerId: 'c1', hostPort: 31000, lastExitCode: null, lastError: null, startedAt: new Date(1_000), memoryMb: null, memoryUsedMb: null, ...over });
 const rep = (over: Partial<ContainerReport> = {}): ContainerReport => ({
   instanceId: '00000000-0000-4000-8000-000000000000', generation: 0, containerId: 'c1', hostPort: 31000, status: 'running', health: 'healthy', exitCode: null, oomKilled: false, startedAt: new Date(1_000).toISOString(), ...over,
 });
@@ -30,4 +30,14 @@ test('crash reasons: OOM first, then a start failure, then a failed check of a r
   assert.equal(crashReason(rep({ status: 'exited', containerId: null, error: 'no such image' }), null), 'could not start: no such image');
   assert.equal(crashReason(rep({ health: 'failed' }), null), 'failed its health check');
   assert.equal(crashReason(rep({ status: 'exited', exitCode: 1 }), 512), null);
+});
+
+test('memory use is written only when it changed, cleared on exit, left alone when not sampled or of another generation', () => {
+  assert.equal(memoryUpdate(row(), rep({ memoryUsedMb: 83 })), 83);
+  assert.equal(memoryUpdate(row({ memoryUsedMb: 83 }), rep({ memoryUsedMb: 83 })), undefined);
+  assert.equal(memoryUpdate(row({ memoryUsedMb: 83 }), rep({ memoryUsedMb: 84 })), 84);
+  assert.equal(memoryUpdate(row({ memoryUsedMb: 83 }), rep()), undefined);
+  assert.equal(memoryUpdate(row({ memoryUsedMb: 83 }), rep({ status: 'exited', exitCode: 1 })), null);
+  assert.equal(memoryUpdate(row(), rep({ status: 'exited', exitCode: 1 })), undefined);
+  assert.equal(memoryUpdate(row({ restarts: 2 }), rep({ generation: 1, memoryUsedMb: 90 })), undefined);
 });

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import type { ContainerReport } from '@slipway/agent/protocol';
-import { DESIRED_CHANNEL, busMessage, desiredNotice, runExitChannel } from '@slipway/scheduler/channels';
+import { DESIRED_CHANNEL, desiredNotice, runExitChannel, runExitMessage } from '@slipway/scheduler/channels';
 import { DEFAULT_MEMORY_MB } from './assignments.ts';
 import { publishPlatformLine } from './logs.ts';
 
@@ -22,6 +22,7 @@ interface Row {
   startedAt: Date | null;
   /** A one-off's own size; others take it from the formation. */
   memoryMb: number | null;
+  memoryUsedMb: number | null;
 }
 
 type Patch = Partial<Pick<Row, 'state' | 'healthy' | 'containerId' | 'hostPort' | 'lastExitCode' | 'lastError' | 'startedAt'>>;
@@ -61,11 +62,22 @@ export function patchFor(row: Row, c: ContainerReport, oneOff: boolean, memoryMb
   return patch;
 }
 
+/**
+ * The memory use to store for a report, or undefined when the stored value stands: the agent
+ * repeats its last sample every heartbeat, and only a change is worth a write. A container
+ * that exited uses none; one not sampled yet (or an older agent) leaves the value alone.
+ */
+export function memoryUpdate(row: Pick<Row, 'restarts' | 'memoryUsedMb'>, c: ContainerReport): number | null | undefined {
+  if (c.generation !== row.restarts) return undefined;
+  const next = c.status === 'exited' ? null : c.memoryUsedMb;
+  return next === undefined || next === row.memoryUsedMb ? undefined : next;
+}
+
 /** Applies one heartbeat's container reports to the node's instance rows; forgets rows whose container is gone after a stop. */
 export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[], secret?: string): Promise<void> {
   const rows = await db.instance.findMany({
     where: { nodeId },
-    select: { id: true, appId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true, memoryMb: true },
+    select: { id: true, appId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true, memoryMb: true, memoryUsedMb: true },
   });
   const reported = new Map(reports.map((r) => [r.instanceId, r]));
   const changedApps = new Set<string>();
@@ -75,6 +87,9 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
       if (row.state === 'stopped') await db.instance.deleteMany({ where: { id: row.id, state: 'stopped' } });
       continue;
     }
+    const used = memoryUpdate(row, c);
+    // Raw, so it does not move updatedAt, which times back-off and drains.
+    if (used !== undefined) await db.$executeRaw`UPDATE "Instance" SET "memoryUsedMb" = ${used} WHERE id = ${row.id}::uuid AND restarts = ${row.restarts}`;
     const memoryMb = c.oomKilled ? await memoryLimitOf(db, row) : null;
     const patch = patchFor(row, c, row.type === 'run', memoryMb);
     if (Object.keys(patch).length === 0) continue;
@@ -84,7 +99,7 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
     changedApps.add(row.appId);
     // Like Heroku's R15, in the app's own log, before a one-off's exit ends its `run` stream.
     if (c.oomKilled && patch.state) await publishPlatformLine(redis, row, `Error R15 (Memory quota vastly exceeded): ${crashReason(c, memoryMb)}, process killed`, secret);
-    if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), busMessage(JSON.stringify({ exitCode: c.exitCode }), secret));
+    if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), runExitMessage(row.id, c.exitCode, secret));
   }
   for (const appId of changedApps) await redis.publish(DESIRED_CHANNEL, desiredNotice(appId, secret));
 }

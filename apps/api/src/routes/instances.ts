@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { processType } from '@slipway/core';
 import { restartProcesses, stopInstance } from '@slipway/scheduler/operations';
 import type { Instance } from '@slipway/api-types';
+import { DEFAULT_MEMORY_MB } from '../agents/assignments.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
@@ -12,14 +13,18 @@ export const instanceRoutes = [
     method: 'get',
     path: '/v1/apps/:app/instances',
     tag: 'processes',
-    summary: 'Running instances (dynos): node, state, health, uptime, restarts, and why the last one crashed',
+    summary: 'Running instances (dynos): node, state, health, uptime, restarts, memory use and limit, and why the last one crashed',
     handler: async ({ deps, principal, params }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
-      const rows = await deps.db.instance.findMany({
-        where: { appId: app.id, state: { not: 'stopped' } },
-        include: { node: { select: { name: true } }, release: { select: { version: true } } },
-        orderBy: [{ type: 'asc' }, { name: 'asc' }],
-      });
+      const [rows, formation] = await Promise.all([
+        deps.db.instance.findMany({
+          where: { appId: app.id, state: { not: 'stopped' } },
+          include: { node: { select: { name: true } }, release: { select: { version: true } } },
+          orderBy: [{ type: 'asc' }, { name: 'asc' }],
+        }),
+        deps.db.formation.findMany({ where: { appId: app.id }, select: { type: true, memoryMb: true } }),
+      ]);
+      const limitOf = new Map(formation.map((f) => [f.type, f.memoryMb]));
       const now = Date.now();
       return rows.map((i): Instance => ({
         id: i.id,
@@ -34,6 +39,9 @@ export const instanceRoutes = [
         lastError: i.lastError,
         startedAt: i.startedAt?.toISOString() ?? null,
         uptimeSeconds: i.startedAt && i.state === 'running' ? Math.floor((now - i.startedAt.getTime()) / 1000) : 0,
+        memoryUsedMb: i.memoryUsedMb,
+        // The limit its container got (see assignmentsFor).
+        memoryLimitMb: i.memoryMb ?? limitOf.get(i.type) ?? DEFAULT_MEMORY_MB,
       }));
     },
   }),

@@ -4,6 +4,7 @@ import type { AppMetrics, MetricsPoint } from '@slipway/api-types';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
+import { DEFAULT_MEMORY_MB } from '../agents/assignments.ts';
 
 /** A router silent for this long is gone; its last snapshot no longer counts. */
 const STALE_MS = 20_000;
@@ -99,7 +100,7 @@ export const metricRoutes = [
       const [current, rawPoints, instances, formation] = await Promise.all([
         routerFigures(deps, app.name, now),
         deps.redis.lrange(metricsSeriesKey(app.name), 0, -1),
-        deps.db.instance.findMany({ where: { appId: app.id, state: { in: ['starting', 'running', 'crashed'] } }, select: { name: true, type: true, state: true }, orderBy: [{ type: 'asc' }, { name: 'asc' }] }),
+        deps.db.instance.findMany({ where: { appId: app.id, state: { in: ['starting', 'running', 'crashed'] } }, select: { name: true, type: true, state: true, memoryMb: true, memoryUsedMb: true }, orderBy: [{ type: 'asc' }, { name: 'asc' }] }),
         deps.db.formation.findMany({ where: { appId: app.id }, select: { type: true, memoryMb: true } }),
       ]);
       const points = parseAll(statsPointSchema, rawPoints);
@@ -108,8 +109,7 @@ export const metricRoutes = [
         stepMs: STEP_MS,
         current,
         series: mergeSeries(points),
-        // Agents report container state, not memory use yet: the limit is what is known.
-        instances: instances.map((i) => ({ ...i, memoryLimitMb: limitOf.get(i.type) ?? null, memoryUsedMb: null })),
+        instances: instances.map((i) => ({ name: i.name, type: i.type, state: i.state, memoryLimitMb: i.memoryMb ?? limitOf.get(i.type) ?? DEFAULT_MEMORY_MB, memoryUsedMb: i.memoryUsedMb })),
       };
     },
   }),

@@ -65,13 +65,13 @@ function Charts({ m }: { m: AppMetrics }) {
                   <span className="mono strong">{i.name}</span> <span className={`badge state-${i.state}`}>{i.state}</span>
                 </span>
                 <span className="small">
-                  {i.memoryUsedMb === null ? 'usage not reported' : `${i.memoryUsedMb} MB used`} · limit {i.memoryLimitMb ?? '—'} MB
+                  {i.memoryUsedMb === null ? 'not sampled yet' : `${i.memoryUsedMb} MB used`} · limit {i.memoryLimitMb} MB
                 </span>
               </li>
             ))}
           </ul>
         )}
-        <p className="muted small">Agents report instance state, not memory use yet: each instance shows its limit.</p>
+        <p className="muted small">Sampled by each node's agent every 10 seconds, as docker stats counts it (page cache the kernel can reclaim left out).</p>
       </section>
     </>
   );

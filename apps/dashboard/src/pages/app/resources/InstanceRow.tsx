@@ -4,7 +4,7 @@ import { useAction } from '../../../hooks/useAction.ts';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 import { shortDuration } from '../../../lib/duration.ts';
 
-/** One instance with node, health and restarts; stopping it makes the formation start a fresh one. */
+/** One instance with node, health, restarts and memory use; stopping it makes the formation start a fresh one. */
 export function InstanceRow({ app, instance: i, onChanged }: { app: string; instance: Instance; onChanged: () => void }) {
   const stop = useAction(async () => {
     await api.stopInstance(app, i.name);
@@ -19,6 +19,7 @@ export function InstanceRow({ app, instance: i, onChanged }: { app: string; inst
       </span>
       <span className="muted small">
         {i.node ?? 'unplaced'} · v{i.release} · up {shortDuration(i.uptimeSeconds)} · {i.restarts} restart{i.restarts === 1 ? '' : 's'}
+        {i.memoryUsedMb !== null && ` · ${i.memoryUsedMb} of ${i.memoryLimitMb} MB`}
         {lastCrash && ` · last crash: ${lastCrash}`}
       </span>
       <span className="actions">
