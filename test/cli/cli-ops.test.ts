@@ -1,13 +1,14 @@
-import { assignmentsFor } from '../../apps/api/src/agents/assignments.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { logsChannel, recentLogsKey, runExitChannel } from '@slipway/scheduler/channels';
+import { logsChannel, recentLogsKey, runExitChannel, runExitMessage } from '@slipway/scheduler/channels';
 import { client, startApi, tokenFor, type TestApi } from '../support/api-server.ts';
+import { assignmentsFor } from '../../apps/api/src/agents/assignments.ts';
 
 // The CLI's process, log, node, build and add-on commands against the real API.
 // State is written straight into the database and Redis, the way agents and the
@@ -179,7 +180,9 @@ test('run streams the one-off output to stdout/stderr and exits with its exit co
     const line = (text: string, stream: string) => JSON.stringify({ ts: new Date().toISOString(), dyno: run.name, type: 'run', instanceId: run.id, stream, line: text });
     await api.deps.redis.publish(logsChannel(appId), line('hi', 'stdout'));
     await api.deps.redis.publish(logsChannel(appId), line('oops', 'stderr'));
-    await api.deps.redis.publish(runExitChannel(run.id), JSON.stringify({ exitCode: 3 }));
+    // Another run's exit, even copied onto this channel, does not end this one.
+    await api.deps.redis.publish(runExitChannel(run.id), runExitMessage(randomUUID(), 0));
+    await api.deps.redis.publish(runExitChannel(run.id), runExitMessage(run.id, 3));
     assert.equal(await exited, 3);
     assert.equal(stdout, 'hi\n');
     assert.equal(stderr, `Running \`sh -c 'echo hi; exit 3'\` on ops... up, ${run.name}\noops\n`);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { sign, verify, type NonceCache } from '@slipway/core';
 
 /** Redis names shared by the API, the agent endpoints and the scheduler. */
@@ -34,5 +35,17 @@ export const logsChannel = (appId: string): string => `slipway:logs:${appId}`;
 /** The last lines of an app's log (a capped list), for `logs` without `--tail`. */
 export const recentLogsKey = (appId: string): string => `slipway:logs:${appId}:recent`;
 export const RECENT_LOG_LINES = 1_500;
-/** A one-off container's exit, JSON `{ exitCode }`. */
+/** A one-off container's exit, JSON `{ instanceId, exitCode }` through `runExitMessage`. */
 export const runExitChannel = (instanceId: string): string => `slipway:run:${instanceId}:exit`;
+
+const runExit = z.object({ instanceId: z.string(), exitCode: z.number().int().nullable() });
+
+/** The exit of a one-off, naming its instance so a signed exit cannot end another run's stream. */
+export const runExitMessage = (instanceId: string, exitCode: number | null, secret?: string): string => busMessage(JSON.stringify({ instanceId, exitCode }), secret);
+
+/** The exit code of this run, or undefined when the message is unsigned, forged, stale, replayed or another run's. */
+export function readRunExit(instanceId: string, message: string, secret?: string, opts: { maxAgeMs?: number; nonces?: NonceCache } = {}): { exitCode: number | null } | undefined {
+  const payload = readBusMessage(message, secret, opts);
+  const parsed = payload === null ? undefined : runExit.safeParse(JSON.parse(payload)).data;
+  return parsed?.instanceId === instanceId ? { exitCode: parsed.exitCode } : undefined;
+}

@@ -73,20 +73,25 @@ export function memoryUpdate(row: Pick<Row, 'restarts' | 'memoryUsedMb'>, c: Con
   return next === undefined || next === row.memoryUsedMb ? undefined : next;
 }
 
-/** Applies one heartbeat's container reports to the node's instance rows; forgets rows whose container is gone after a stop. */
-export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[], secret?: string): Promise<void> {
+/**
+ * Applies one heartbeat's container reports to the node's instance rows; forgets rows whose container is gone after a stop.
+ * Returns the memory the node's current instances of each app use together, as sampled.
+ */
+export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[], secret?: string): Promise<Map<string, number>> {
   const rows = await db.instance.findMany({
     where: { nodeId },
     select: { id: true, appId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true, memoryMb: true, memoryUsedMb: true },
   });
   const reported = new Map(reports.map((r) => [r.instanceId, r]));
   const changedApps = new Set<string>();
+  const usedByApp = new Map<string, number>();
   for (const row of rows) {
     const c = reported.get(row.id);
     if (c === undefined) {
       if (row.state === 'stopped') await db.instance.deleteMany({ where: { id: row.id, state: 'stopped' } });
       continue;
     }
+    if (c.memoryUsedMb !== undefined && c.generation === row.restarts) usedByApp.set(row.appId, (usedByApp.get(row.appId) ?? 0) + c.memoryUsedMb);
     const used = memoryUpdate(row, c);
     // Raw, so it does not move updatedAt, which times back-off and drains.
     if (used !== undefined) await db.$executeRaw`UPDATE "Instance" SET "memoryUsedMb" = ${used} WHERE id = ${row.id}::uuid AND restarts = ${row.restarts}`;
@@ -102,6 +107,7 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
     if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), runExitMessage(row.id, c.exitCode, secret));
   }
   for (const appId of changedApps) await redis.publish(DESIRED_CHANNEL, desiredNotice(appId, secret));
+  return usedByApp;
 }
 
 /** The memory limit the instance's container got (see assignmentsFor). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NonceCache } from '@slipway/core';
-import { logsChannel, readBusMessage, runExitChannel } from '@slipway/scheduler/channels';
+import { logsChannel, readRunExit, runExitChannel } from '@slipway/scheduler/channels';
 import type { LogLine } from '@slipway/api-types';
 import { readLogEntry } from '../agents/log-entry.ts';
 import { LIVE_LINE_MAX_AGE_MS } from './logs.ts';
@@ -33,9 +33,9 @@ export const runRoutes = [
           if (!name) buffered.push(line);
           else if (line.dyno === name) stream.send({ line: line.line, stream: line.stream });
         } else {
-          const payload = readBusMessage(message, deps.config.SLIPWAY_INTERNAL_SECRET, opts);
-          if (payload === null) return refused();
-          stream.send(JSON.parse(payload) as { exitCode: number });
+          const exit = readRunExit(run.instanceId, message, deps.config.SLIPWAY_INTERNAL_SECRET, opts);
+          if (exit === undefined) return refused();
+          stream.send(exit);
           stream.end();
         }
       });
