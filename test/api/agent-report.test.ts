@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { recentLogsKey } from '@slipway/scheduler/channels';
+import { memorySeriesKey } from '../../apps/api/src/agents/memory-series.ts';
 import { startApi, client, tokenFor, type TestApi } from '../support/api-server.ts';
 
 // A node agent reports an instance OOM-killed: the API records why it crashed, `ps`
@@ -26,7 +27,7 @@ before(async () => {
   instanceId = (await db.instance.create({ data: { appId, releaseId: release.id, type: 'web', name: 'web.1', nodeId: reg.body.nodeId, state: 'running', healthy: true, startedAt: new Date() } })).id;
 });
 after(async () => {
-  await api.deps.redis.del(recentLogsKey(appId));
+  await api.deps.redis.del(recentLogsKey(appId), memorySeriesKey(appId));
   await api.stop();
 });
 
@@ -52,6 +53,9 @@ test('memory use from a heartbeat is stored without moving updatedAt, shown by p
   const metrics = (await admin('GET', '/v1/apps/greedy/metrics')).body as { instances: { name: string; memoryUsedMb: number | null; memoryLimitMb: number }[] };
   assert.deepEqual(metrics.instances.map((i) => [i.name, i.memoryUsedMb, i.memoryLimitMb]), [['web.1', 83, 256]]);
   assert.equal((await heartbeat({ memoryUsedMb: -1 })).status, 422);
+  // The Metrics tab's series: one point for this node in this step, however many heartbeats came.
+  const points = (await api.deps.redis.lrange(memorySeriesKey(appId), 0, -1)).map((p) => JSON.parse(p) as { usedMb: number });
+  assert.deepEqual(points.map((p) => p.usedMb), [83]);
 });
 
 test('an OOM kill is recorded with its limit, shown by ps, and written to the app log as R15 once', async () => {

@@ -283,6 +283,8 @@ export interface AppMetrics {
   /** Totals of the routers that reported lately. */
   current: { routers: number; requests: number; errors5xx: number; backends: { up: number; total: number }; websockets: number };
   series: MetricsPoint[];
+  /** Memory the app's instances used together (MB), per step, as the node agents sampled it. */
+  memory: { at: number; usedMb: number }[];
   instances: { name: string; type: string; state: InstanceState; memoryLimitMb: number; memoryUsedMb: number | null }[];
 }
 

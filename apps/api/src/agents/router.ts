@@ -11,6 +11,7 @@ import type { GoneBuildsResponse, HeartbeatResponse, RegisterResponse } from '@s
 import { DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
 import { joinTokenMatches, nodeOf, requireNode } from './auth.ts';
 import { applyReport } from './report.ts';
+import { MemorySeriesWriter } from './memory-series.ts';
 import { assignmentsFor } from './assignments.ts';
 import { publishLogs } from './logs.ts';
 import { createImagesRouter } from './images.ts';
@@ -42,6 +43,7 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 export function createAgentRouter(deps: AgentRouterDeps): Router {
   const { db, redis, box, log } = deps;
   const router = Router();
+  const memorySeries = new MemorySeriesWriter(redis);
   router.use(express.json({ limit: '8mb' }));
 
   router.post('/register', async (req: Request, res: Response) => {
@@ -64,7 +66,7 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
       log.info({ node: node.name }, 'node back up');
       await redis.publish(DESIRED_CHANNEL, desiredNotice('*', deps.internalSecret));
     }
-    await applyReport(db, redis, node.id, body.containers, deps.internalSecret);
+    await memorySeries.record(node.id, await applyReport(db, redis, node.id, body.containers, deps.internalSecret));
     res.json({ instances: await assignmentsFor(db, box, node.id) } satisfies HeartbeatResponse);
   });
 

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { DEFAULT_MEMORY_MB } from '../agents/assignments.ts';
+import { memoryPointSchema, memorySeriesKey, mergeMemory } from '../agents/memory-series.ts';
 
 /** A router silent for this long is gone; its last snapshot no longer counts. */
 const STALE_MS = 20_000;
@@ -93,13 +94,14 @@ export const metricRoutes = [
     method: 'get',
     path: '/v1/apps/:app/metrics',
     tag: 'metrics',
-    summary: 'Router figures (requests/s, p50/p99 latency, 5xx rate) over the last hour in 10 s steps, and memory per instance',
+    summary: 'Router figures (requests/s, p50/p99 latency, 5xx rate) and memory use over the last hour in 10 s steps, and memory per instance',
     handler: async ({ deps, principal, params }): Promise<AppMetrics> => {
       const app = await appFor(deps, principal, params.app!, 'read');
       const now = Date.now();
-      const [current, rawPoints, instances, formation] = await Promise.all([
+      const [current, rawPoints, rawMemory, instances, formation] = await Promise.all([
         routerFigures(deps, app.name, now),
         deps.redis.lrange(metricsSeriesKey(app.name), 0, -1),
+        deps.redis.lrange(memorySeriesKey(app.id), 0, -1),
         deps.db.instance.findMany({ where: { appId: app.id, state: { in: ['starting', 'running', 'crashed'] } }, select: { name: true, type: true, state: true, memoryMb: true, memoryUsedMb: true }, orderBy: [{ type: 'asc' }, { name: 'asc' }] }),
         deps.db.formation.findMany({ where: { appId: app.id }, select: { type: true, memoryMb: true } }),
       ]);
@@ -109,6 +111,7 @@ export const metricRoutes = [
         stepMs: STEP_MS,
         current,
         series: mergeSeries(points),
+        memory: mergeMemory(parseAll(memoryPointSchema, rawMemory), now),
         instances: instances.map((i) => ({ name: i.name, type: i.type, state: i.state, memoryLimitMb: i.memoryMb ?? limitOf.get(i.type) ?? DEFAULT_MEMORY_MB, memoryUsedMb: i.memoryUsedMb })),
       };
     },

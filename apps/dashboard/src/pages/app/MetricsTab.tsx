@@ -10,6 +10,7 @@ const last = (values: (number | null)[]): number | null => [...values].reverse()
 const ms = (v: number | null) => (v === null ? '—' : v < 1 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`);
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`);
 const rate = (v: number | null) => (v === null ? '—' : `${v < 10 ? v.toFixed(1) : Math.round(v)}/s`);
+const mb = (v: number | null) => (v === null ? '—' : `${Math.round(v)} MB`);
 
 /** Router figures over the last hour (10 s steps) and memory per instance; refreshed every 10 s. */
 export function MetricsTab() {
@@ -30,6 +31,11 @@ function Charts({ m }: { m: AppMetrics }) {
   const p50 = m.series.map((p) => p.p50Ms);
   const p99 = m.series.map((p) => p.p99Ms);
   const errors = m.series.map((p) => p.errorRate);
+  const memory = m.memory.map((p) => p.usedMb);
+  // Now: the instances' last samples against the limits of those that run.
+  const sampled = m.instances.filter((i) => i.memoryUsedMb !== null);
+  const memoryNow = sampled.length ? sampled.reduce((sum, i) => sum + (i.memoryUsedMb ?? 0), 0) : null;
+  const quota = m.instances.filter((i) => i.state !== 'crashed').reduce((sum, i) => sum + i.memoryLimitMb, 0);
   return (
     <>
       {m.current.routers === 0 && m.series.length === 0 ? (
@@ -52,6 +58,7 @@ function Charts({ m }: { m: AppMetrics }) {
           summary={`p50 ${ms(last(p50))} · p99 ${ms(last(p99))}`}
         />
         <LineChart title="5xx responses" series={[{ label: '5xx', values: errors }]} format={pct} summary={`now ${pct(last(errors))}`} />
+        <LineChart title="Memory" series={[{ label: 'used', values: memory }]} format={mb} summary={`now ${mb(memoryNow)} of ${quota} MB`} />
       </div>
       <section className="card stack" aria-labelledby="mem-title">
         <h2 id="mem-title">Memory per instance</h2>
