@@ -72,7 +72,7 @@ before(async () => {
   const started = new Date(Date.now() - 2 * 3600_000 - 5 * 60_000);
   await db.instance.createMany({
     data: [
-      { appId, releaseId, type: 'web', name: 'web.1', nodeId: node.id, state: 'running', healthy: true, startedAt: started },
+      { appId, releaseId, type: 'web', name: 'web.1', nodeId: node.id, state: 'running', healthy: true, startedAt: started, memoryUsedMb: 83 },
       { appId, releaseId, type: 'web', name: 'web.2', nodeId: node.id, state: 'crashed', restarts: 3, startedAt: started, lastExitCode: 137, lastError: 'out of memory (limit 512 MB)' },
     ],
   });
@@ -83,10 +83,10 @@ after(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-test('ps groups instances by type under the formation; crashed ones stand out, with why', async () => {
+test('ps groups instances by type under the formation, with memory use; crashed ones stand out, with why', async () => {
   const out = await ok(['ps', '-a', 'ops']);
   assert.match(out, /=== ops Formation\nType +Quantity +Size\n.*\nweb +1 +standard\n/);
-  assert.match(out, /^=== web \(standard\): 2\nweb\.1: up 2h 5m \(v7\) node n1 healthy restarts 0\nweb\.2: CRASHED \(v7\) node n1 restarts 3, last crash: out of memory \(limit 512 MB\)$/m);
+  assert.match(out, /^=== web \(standard\): 2\nweb\.1: up 2h 5m \(v7\) node n1 healthy restarts 0 mem 83\/512 MB\nweb\.2: CRASHED \(v7\) node n1 restarts 3, last crash: out of memory \(limit 512 MB\)$/m);
   const json = JSON.parse(await ok(['ps', '-a', 'ops', '--json']));
   assert.deepEqual(json.instances.map((i: { name: string; state: string }) => [i.name, i.state]), [['web.1', 'running'], ['web.2', 'crashed']]);
   assert.equal(json.formation[0].type, 'web');
@@ -99,7 +99,7 @@ test('ps:stop and ps:restart hand instances to the scheduler; unknown ones are c
   assert.match(failed(await slipway(['ps:restart', 'Bad Type', '-a', 'ops']), 1), /^Error: .*type/i);
   const states = JSON.parse(await ok(['ps', '-a', 'ops', '--json'])).instances.map((i: { state: string }) => i.state);
   assert.deepEqual(states, ['draining', 'draining']);
-  assert.match(await ok(['ps', '-a', 'ops']), /^web\.1: draining \(v7\) node n1 restarts 0$/m);
+  assert.match(await ok(['ps', '-a', 'ops']), /^web\.1: draining \(v7\) node n1 restarts 0 mem 83\/512 MB$/m);
 });
 
 test('logs prints recent lines in Heroku format, filtered by type and dyno', async () => {
