@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { buildLogKey } from '@slipway/builder';
 import { client, tokenFor } from '../support/api-server.ts';
+import { memorySeriesKey } from '../../apps/api/src/agents/memory-series.ts';
 import { startPlatform, type TestPlatform } from './platform.ts';
 import { launchBrowser, logIn, screenshot, horizontalOverflow, PHONE, DESKTOP, type TestBrowser } from './browser.ts';
 
@@ -115,17 +116,29 @@ test('metrics: charts render from the routers’ snapshot and series in Redis', 
     const point = { router: 'edge-1', at: now - i * 10_000, intervalMs: 10_000, requests, errors5xx: i % 3, latency: [{ le: 0.005, count: Math.round(requests / 2) }, { le: 0.1, count: requests }, { le: null, count: requests }] };
     await redis.lpush(`${key}:series`, JSON.stringify(point));
   }
+  // Memory as the agents' heartbeats leave it: one instance's last sample, and a node's totals per step.
+  const { db } = platform.api.deps;
+  const app = await appRow();
+  const release = await db.release.findFirstOrThrow({ where: { appId: app.id } });
+  const instance = await db.instance.create({ data: { appId: app.id, releaseId: release.id, type: 'web', name: 'web.1', state: 'running', healthy: true, startedAt: new Date(), memoryMb: 256, memoryUsedMb: 83 } });
+  redisKeys.push(memorySeriesKey(app.id));
+  for (let i = 12; i >= 1; i--) await redis.lpush(memorySeriesKey(app.id), JSON.stringify({ at: now - i * 10_000, node: 'n1', usedMb: 70 + i }));
   await page.goto(`${platform.url}/apps/${name}/metrics`);
   await page.getByText('1 router reporting · 2 of 2 backends up').waitFor();
+  await page.getByRole('figure', { name: 'Memory' }).getByText('now 83 MB of 256 MB').waitFor();
+  await page.getByRole('list', { name: 'Memory per instance' }).getByText('83 MB used · limit 256 MB').waitFor();
   await page.getByRole('figure', { name: 'Requests' }).getByText('now 11/s').waitFor();
   await page.getByRole('figure', { name: 'Latency' }).getByText('p50 5 ms · p99 100 ms').waitFor();
   await page.getByRole('figure', { name: '5xx responses' }).getByText('now 0.9%').waitFor();
-  assert.ok((await page.locator('.chart path.line').count()) >= 4);
+  assert.ok((await page.locator('.chart path.line').count()) >= 5);
   await screenshot(page, 'metrics');
   await page.setViewportSize(PHONE);
   assert.ok((await horizontalOverflow(page)) <= 0);
   await screenshot(page, 'metrics-phone');
   await page.setViewportSize(DESKTOP);
+  await page.goto(`${platform.url}/apps/${name}/resources`);
+  await page.getByText('83 of 256 MB', { exact: false }).waitFor();
+  await db.instance.delete({ where: { id: instance.id } });
 });
 
 test('settings: a health check is saved and session affinity toggles', async () => {
