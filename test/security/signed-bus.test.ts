@@ -168,3 +168,21 @@ test('build log: the output stream shows the builder\'s signed lines only; forge
   assert.match(text, /real step[\s\S]*real release[\s\S]*event: end[\s\S]*succeeded/);
   assert.doesNotMatch(text, /forged/);
 });
+
+test('build log from a builder without the secret: the output stream says entries were dropped and still ends with the recorded outcome', async (t) => {
+  const api = await startApi({ SLIPWAY_INTERNAL_SECRET: secret });
+  t.after(() => api.stop());
+  const token = await tokenFor(api.url, api.admin.email, api.admin.password);
+  const app = (await client(api.url, token)('POST', '/v1/apps', { name: 'unsigned-builder' })).body as { id: string };
+  const build = await api.deps.db.build.create({ data: { appId: app.id, commitSha: 'd'.repeat(40), status: 'building' } });
+  t.after(() => redis.del(buildLogKey(build.id)));
+  await publishLine(redis, build.id, '-----> unsigned step');
+  await publishEnd(redis, build.id, { status: 'failed', failure: 'boom' });
+
+  const res = fetch(`${api.url}/v1/apps/unsigned-builder/builds/${build.id}/output`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.text());
+  await new Promise((r) => setTimeout(r, 500));
+  await api.deps.db.build.update({ where: { id: build.id }, data: { status: 'failed', failure: 'boom' } });
+  const text = await res;
+  assert.match(text, /failed their signature check[\s\S]*event: end[\s\S]*"status":"failed","failure":"boom"/);
+  assert.doesNotMatch(text, /unsigned step/);
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SlipwayError, notFound } from '@slipway/core';
 import type { App, Build } from '@slipway/db';
 import type { Build as BuildView, BuildDetail, BuildOutcome } from '@slipway/api-types';
-import { cancelBuild, followBuildLog } from '@slipway/builder';
+import { cancelBuild, followBuildLog, recordedOutcome } from '@slipway/builder';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { paginate } from '../http/pagination.ts';
@@ -86,7 +86,7 @@ export const buildRoutes = [
         stream.send(outcome(build), 'end');
         return stream.end();
       }
-      const follow = followBuildLog(deps.redis, build.id, deps.config.SLIPWAY_INTERNAL_SECRET);
+      const follow = followBuildLog(deps.redis, build.id, deps.config.SLIPWAY_INTERNAL_SECRET, { settled: () => recordedOutcome(deps.db, build.id) });
       void stream.closed.then(() => follow.return(undefined));
       for await (const event of follow) {
         if (event.type === 'line') stream.send({ line: event.line });

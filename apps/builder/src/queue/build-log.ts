@@ -41,24 +41,49 @@ export async function publishEnd(redis: Redis, buildId: string, outcome: BuildOu
   await redis.multi().xadd(buildLogKey(buildId), '*', 'end', value).expire(buildLogKey(buildId), KEEP_SECONDS).exec();
 }
 
+/** Shown once to a follower when entries are dropped: usually the builder and the API disagree on the secret. */
+export const DROPPED_ENTRY_WARNING = '!     Build output entries that failed their signature check were dropped (do the builder and the API share SLIPWAY_INTERNAL_SECRET?)';
+
+export interface FollowOptions {
+  /** How long one read waits for new entries. */
+  blockMs?: number;
+  /**
+   * The build's recorded outcome (null while it runs), asked after each quiet read: a
+   * follower whose end entry was dropped or lost still ends, with what the database says.
+   */
+  settled?: () => Promise<BuildOutcome | null>;
+}
+
 /**
  * Every log event of a build from the start, then live ones as they are published,
- * until the end event. With a secret, entries that fail verification are skipped.
- * Uses its own blocking connection, closed when iteration stops.
+ * until the end event. With a secret, entries that fail verification are skipped (and
+ * the follower told so once). Uses its own blocking connection, closed when iteration stops.
  */
-export async function* followBuildLog(redis: Redis, buildId: string, secret?: string, blockMs = 5000): AsyncGenerator<BuildLogEvent> {
+export async function* followBuildLog(redis: Redis, buildId: string, secret?: string, opts: FollowOptions = {}): AsyncGenerator<BuildLogEvent> {
   const conn = redis.duplicate();
   let cursor = '0';
+  let warned = false;
   try {
     for (;;) {
-      const res = await conn.xread('BLOCK', blockMs, 'STREAMS', buildLogKey(buildId), cursor);
+      const res = await conn.xread('BLOCK', opts.blockMs ?? 5000, 'STREAMS', buildLogKey(buildId), cursor);
+      if (res === null && opts.settled) {
+        const outcome = await opts.settled();
+        if (outcome) {
+          yield { type: 'end', ...outcome };
+          return;
+        }
+      }
       for (const [, entries] of res ?? []) {
         for (const [id, fields] of entries) {
           cursor = id;
           const [kind, value = ''] = fields;
           if (kind !== 'line' && kind !== 'end') continue;
           const text = readEntry(buildId, kind, value, secret);
-          if (text === null) continue;
+          if (text === null) {
+            if (!warned) yield { type: 'line', line: DROPPED_ENTRY_WARNING };
+            warned = true;
+            continue;
+          }
           if (kind === 'line') yield { type: 'line', line: text };
           else {
             yield { type: 'end', ...(JSON.parse(text) as BuildOutcome) };

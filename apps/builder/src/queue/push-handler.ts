@@ -4,6 +4,7 @@ import type { Db } from '@slipway/db';
 import { SlipwayError } from '@slipway/core';
 import { followBuildLog } from './build-log.ts';
 import { enqueueBuild, type BuildJob } from './build-queue.ts';
+import { recordedOutcome } from './records.ts';
 
 export interface PushToBuild {
   app: string;
@@ -29,7 +30,7 @@ export function createPushHandler(deps: {
     const branch = push.ref.replace(/^refs\/heads\//, '');
     const { buildId } = await enqueueBuild(deps.db, deps.queue, { app: push.app, commitSha: push.newSha, branch, createdById: push.createdById });
     yield `-----> Build ${buildId} queued for ${push.app}`;
-    for await (const event of followBuildLog(deps.redis, buildId, deps.internalSecret)) {
+    for await (const event of followBuildLog(deps.redis, buildId, deps.internalSecret, { settled: () => recordedOutcome(deps.db, buildId) })) {
       if (event.type === 'line') yield event.line;
       else if (event.status !== 'succeeded') throw new SlipwayError('unprocessable', `build ${event.status}: ${event.failure}`);
       else if (deps.afterRelease) yield* deps.afterRelease(push.app, event.releaseVersion);

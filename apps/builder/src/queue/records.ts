@@ -1,6 +1,7 @@
 import { Prisma, type Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import type { ProcessTypes } from '../detect/procfile.ts';
+import type { BuildOutcome } from './build-log.ts';
 
 /** The oldest unfinished build of an app: the only one allowed to run. */
 export async function headOfAppQueue(db: Db, appId: string): Promise<string | null> {
@@ -69,4 +70,19 @@ export async function createRelease(db: Db, box: SecretBox, input: ReleaseInput)
       throw err;
     }
   }
+}
+
+/**
+ * A finished build's outcome as the database holds it (null while it runs): what a log
+ * follower falls back on when the stream's end entry never reaches it. A build that no
+ * longer exists went with its app.
+ */
+export async function recordedOutcome(db: Db, buildId: string): Promise<BuildOutcome | null> {
+  const build = await db.build.findUnique({ where: { id: buildId }, select: { appId: true, status: true, failure: true, image: true } });
+  if (!build) return { status: 'failed', failure: 'The app was destroyed during this build' };
+  if (build.status === 'failed' || build.status === 'cancelled') return { status: build.status, failure: build.failure ?? `Build ${build.status}` };
+  if (build.status !== 'succeeded' || !build.image) return null;
+  // A re-used image's release belongs to the build that made it first.
+  const release = await db.release.findFirst({ where: { appId: build.appId, image: build.image }, orderBy: { version: 'desc' }, select: { version: true } });
+  return release ? { status: 'succeeded', releaseVersion: release.version, image: build.image } : null;
 }
