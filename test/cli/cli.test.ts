@@ -67,7 +67,8 @@ after(async () => {
 });
 
 test('login stores a 0600 token; whoami uses it', async () => {
-  const wrong = await slipway(['login', '--email', api.admin.email, '--password', 'not-the-password']);
+  // A password may begin with a dash, even one that reads like -v (--version).
+  const wrong = await slipway(['login', '--email', api.admin.email, '--password', '-vnot-the-password']);
   const err = oneLineError(wrong, 1);
   assert.equal(err, 'Error: Email or password is incorrect\n');
 

@@ -7,6 +7,8 @@ export function buildProgram(): Command {
   const program = new Command('slipway')
     .description('Slipway: deploy apps with git push to your own servers')
     .version(pkg.version, '-v, --version')
+    // Program options only before the command: `login --password -v…` is a password, not --version.
+    .enablePositionalOptions()
     // Settings set before .command() are inherited by every command.
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
