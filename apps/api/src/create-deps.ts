@@ -7,6 +7,7 @@ import { createBuildQueue } from '@slipway/builder';
 import type { ApiConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { releaseForAddonChange } from './services/addon-releases.ts';
+import { ChannelHub } from './services/channel-hub.ts';
 
 /**
  * Builds the API's dependencies from its configuration. `queuePrefix` isolates
@@ -29,7 +30,7 @@ export function createDeps(config: ApiConfig, env: NodeJS.ProcessEnv = process.e
     queue: { connection: queueRedis, ...(queuePrefix ? { prefix: queuePrefix } : {}) },
     onChange: (change) => releaseForAddonChange(deps!, change),
   });
-  deps = { config, log, redis, queueRedis, db, box, buildQueue: createBuildQueue(queueRedis, queuePrefix), broker, docker: new Docker() };
+  deps = { config, log, redis, hub: new ChannelHub(redis, log), queueRedis, db, box, buildQueue: createBuildQueue(queueRedis, queuePrefix), broker, docker: new Docker() };
   return deps;
 }
 
@@ -37,6 +38,7 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.broker.close();
   await deps.buildQueue.close();
   await deps.db.$disconnect();
+  deps.hub.close();
   deps.redis.disconnect();
   deps.queueRedis.disconnect();
 }

@@ -6,12 +6,15 @@ import type { Db } from '@slipway/db';
 import type { Broker } from '@slipway/addons';
 import type { BuildJob } from '@slipway/builder';
 import type { ApiConfig } from './config.ts';
+import type { ChannelHub } from './services/channel-hub.ts';
 
 /** What every route and service gets: built once in main.ts (or by a test) with createDeps. */
 export interface Deps {
   config: ApiConfig;
   db: Db;
   redis: Redis;
+  /** The one pub/sub connection live streams share. */
+  hub: ChannelHub;
   /** BullMQ's connection (no retry limit, as its blocking commands need). */
   queueRedis: Redis;
   box: SecretBox;

@@ -15,10 +15,8 @@ export const eventStreamRoutes = [
     stream: 'text/event-stream',
     handler: async ({ deps, principal, params, req, res }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
-      const sub = deps.redis.duplicate();
-      sub.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'app events subscription error'));
       let timer: NodeJS.Timeout | null = null;
-      sub.on('message', (_channel: string, message: string) => {
+      const stop = await deps.hub.listen(DESIRED_CHANNEL, (message) => {
         // Only notices signed with the bus secret count; '*' is a cluster-wide change (a node came or went).
         const appId = readDesired(message, deps.config.SLIPWAY_INTERNAL_SECRET);
         if ((appId !== app.id && appId !== '*') || timer) return;
@@ -27,12 +25,11 @@ export const eventStreamRoutes = [
           stream.send({ app: app.name, at: new Date().toISOString() }, 'changed');
         }, COALESCE_MS);
       });
-      await sub.subscribe(DESIRED_CHANNEL);
       const stream = openStream(req, res, 'text/event-stream');
       stream.send({ app: app.name }, 'ready');
       await stream.closed;
       if (timer) clearTimeout(timer);
-      sub.disconnect();
+      await stop();
     },
   }),
 ];

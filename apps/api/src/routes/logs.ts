@@ -29,22 +29,20 @@ export const logRoutes = [
       const app = await appFor(deps, principal, params.app!, 'read');
       const wanted = (l: LogLine) => (!query.type || l.type === query.type) && (!query.dyno || l.dyno === query.dyno);
       // Subscribe before answering and before reading history, so no line falls in between.
-      const sub = query.tail ? deps.redis.duplicate() : null;
       const pending: LogLine[] = [];
       let live = false;
       const secret = deps.config.SLIPWAY_INTERNAL_SECRET;
       const nonces = new NonceCache();
       const refused = (why: string) => deps.log.warn({ app: app.name }, `refused ${why} log line`);
-      if (sub) {
-        sub.on('message', (_channel: string, message: string) => {
+      const stop = query.tail
+        ? await deps.hub.listen(logsChannel(app.id), (message) => {
           const line = readLogEntry(app.id, message, secret, { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces });
           if (line === null) return refused('unsigned, foreign, stale or replayed live');
           if (!wanted(line)) return;
           if (live) stream.send(line);
           else pending.push(line);
-        });
-        await sub.subscribe(logsChannel(app.id));
-      }
+        })
+        : null;
       const stream = openStream(req, res, 'text/event-stream');
       const recent = query.lines ? await deps.redis.lrange(recentLogsKey(app.id), -query.lines * 4, -1) : [];
       const verified = recent.map((r) => readLogEntry(app.id, r, secret));
@@ -54,9 +52,9 @@ export const logRoutes = [
       const seen = new Set(history.map((l) => `${l.ts}|${l.instanceId}|${l.line}`));
       for (const line of pending) if (!seen.has(`${line.ts}|${line.instanceId}|${line.line}`)) stream.send(line);
       live = true;
-      if (!sub) return stream.end();
+      if (!stop) return stream.end();
       await stream.closed;
-      sub.disconnect();
+      await stop();
     },
   }),
 ];

@@ -20,42 +20,38 @@ export const runRoutes = [
     stream: 'application/x-ndjson',
     handler: async ({ deps, principal, params, body, req, res }) => {
       const app = await appFor(deps, principal, params.app!, 'operate');
-      const sub = deps.redis.duplicate();
+      const secret = deps.config.SLIPWAY_INTERNAL_SECRET;
+      const opts = { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces: new NonceCache() };
+      const refused = (channel: string) => deps.log.warn({ app: app.name, channel }, 'refused unsigned, foreign, stale or replayed message');
       let name = '';
       const buffered: LogLine[] = [];
-      const nonces = new NonceCache();
-      sub.on('message', (channel: string, message: string) => {
-        const opts = { maxAgeMs: LIVE_LINE_MAX_AGE_MS, nonces };
-        const refused = () => deps.log.warn({ app: app.name, channel }, 'refused unsigned, foreign, stale or replayed message');
-        if (channel === logsChannel(app.id)) {
-          const line = readLogEntry(app.id, message, deps.config.SLIPWAY_INTERNAL_SECRET, opts);
-          if (line === null) return refused();
-          if (!name) buffered.push(line);
-          else if (line.dyno === name) stream.send({ line: line.line, stream: line.stream });
-        } else {
-          const exit = readRunExit(run.instanceId, message, deps.config.SLIPWAY_INTERNAL_SECRET, opts);
-          if (exit === undefined) return refused();
-          stream.send(exit);
-          stream.end();
-        }
+      // Listening before the container exists, so its first line cannot be missed.
+      const stopLogs = await deps.hub.listen(logsChannel(app.id), (message) => {
+        const line = readLogEntry(app.id, message, secret, opts);
+        if (line === null) return refused(logsChannel(app.id));
+        if (!name) buffered.push(line);
+        else if (line.dyno === name) stream.send({ line: line.line, stream: line.stream });
       });
-      // Subscribed before the container exists, so its first line cannot be missed.
-      await sub.subscribe(logsChannel(app.id));
       let run: { instanceId: string; name: string };
       try {
         run = await startOneOff(deps.db, app.id, body.command, SIZES[body.size]);
       } catch (e) {
-        sub.disconnect();
+        await stopLogs();
         throw e;
       }
       const stream = openStream(req, res, 'application/x-ndjson');
-      await sub.subscribe(runExitChannel(run.instanceId));
+      const stopExit = await deps.hub.listen(runExitChannel(run.instanceId), (message) => {
+        const exit = readRunExit(run.instanceId, message, secret, opts);
+        if (exit === undefined) return refused(runExitChannel(run.instanceId));
+        stream.send(exit);
+        stream.end();
+      });
       name = run.name;
       stream.send({ dyno: run.name });
       for (const l of buffered) if (l.dyno === name) stream.send({ line: l.line, stream: l.stream });
       await audit(deps, req, principal, { action: 'run', teamId: app.teamId, appId: app.id, target: run.name, data: { command: body.command.slice(0, 200) } });
       await stream.closed;
-      sub.disconnect();
+      await Promise.all([stopLogs(), stopExit()]);
     },
   }),
 ];
