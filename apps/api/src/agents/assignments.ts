@@ -7,8 +7,12 @@ import type { HealthcheckSpec, InstanceSpec } from '@slipway/agent/protocol';
 /** States in which an instance's container should exist on its node. */
 const RUNNABLE = ['pending', 'starting', 'running', 'draining'] as const;
 export const STOP_TIMEOUT_SEC = 10;
-/** For instances without a formation entry (one-off `run`). */
-export const DEFAULT_MEMORY_MB = 512;
+/** For instances of a process type without a formation entry, and one-offs from before they kept their size. */
+const DEFAULT_MEMORY_MB = 512;
+
+/** The memory limit an instance's container gets: a one-off's own size, else its process type's formation, else the default. */
+export const memoryLimitMb = (instanceMemoryMb: number | null, formationMemoryMb: number | undefined): number =>
+  instanceMemoryMb ?? formationMemoryMb ?? DEFAULT_MEMORY_MB;
 
 /** app.json `healthchecks`: process type → Dokku-style checks (the first one is used). */
 const appHealthchecks = z.record(z.string(), z.array(healthcheckSpec.partial()).min(1));
@@ -55,7 +59,7 @@ export async function assignmentsFor(db: Db, box: SecretBox, nodeId: string): Pr
       image: row.release.image,
       command: oneOff ? row.command : (processTypes.safeParse(row.release.processTypes).data?.[row.type] ?? null),
       env: { ...env, DYNO: row.name, SLIPWAY_APP: row.app.name, SLIPWAY_RELEASE_VERSION: `v${row.release.version}` },
-      memoryMb: row.memoryMb ?? formation?.memoryMb ?? DEFAULT_MEMORY_MB,
+      memoryMb: memoryLimitMb(row.memoryMb, formation?.memoryMb),
       cpuShares: row.cpuShares ?? formation?.cpuShares ?? 1024,
       stopTimeoutSec: STOP_TIMEOUT_SEC,
       healthcheck: healthcheckFor(row.type, row.app.healthcheck, row.release.healthcheck),

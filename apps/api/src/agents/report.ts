@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import type { ContainerReport } from '@slipway/agent/protocol';
 import { DESIRED_CHANNEL, desiredNotice, runExitChannel, runExitMessage } from '@slipway/scheduler/channels';
-import { DEFAULT_MEMORY_MB } from './assignments.ts';
+import { memoryLimitMb } from './assignments.ts';
 import { publishPlatformLine } from './logs.ts';
 
 type InstanceState = 'pending' | 'starting' | 'running' | 'draining' | 'stopped' | 'crashed';
@@ -114,5 +114,5 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
 async function memoryLimitOf(db: Db, row: Row): Promise<number> {
   if (row.memoryMb !== null) return row.memoryMb;
   const formation = await db.formation.findUnique({ where: { appId_type: { appId: row.appId, type: row.type } }, select: { memoryMb: true } });
-  return formation?.memoryMb ?? DEFAULT_MEMORY_MB;
+  return memoryLimitMb(null, formation?.memoryMb);
 }

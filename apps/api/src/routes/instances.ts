@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { processType } from '@slipway/core';
 import { restartProcesses, stopInstance } from '@slipway/scheduler/operations';
 import type { Instance } from '@slipway/api-types';
-import { DEFAULT_MEMORY_MB } from '../agents/assignments.ts';
+import { memoryLimitMb } from '../agents/assignments.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
@@ -41,7 +41,7 @@ export const instanceRoutes = [
         uptimeSeconds: i.startedAt && i.state === 'running' ? Math.floor((now - i.startedAt.getTime()) / 1000) : 0,
         memoryUsedMb: i.memoryUsedMb,
         // The limit its container got (see assignmentsFor).
-        memoryLimitMb: i.memoryMb ?? limitOf.get(i.type) ?? DEFAULT_MEMORY_MB,
+        memoryLimitMb: memoryLimitMb(i.memoryMb, limitOf.get(i.type)),
       }));
     },
   }),

@@ -4,7 +4,7 @@ import type { AppMetrics, MetricsPoint } from '@slipway/api-types';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { appFor } from '../auth/access.ts';
-import { DEFAULT_MEMORY_MB } from '../agents/assignments.ts';
+import { memoryLimitMb } from '../agents/assignments.ts';
 import { memoryPointSchema, memorySeriesKey, mergeMemory } from '../agents/memory-series.ts';
 
 /** A router silent for this long is gone; its last snapshot no longer counts. */
@@ -112,7 +112,7 @@ export const metricRoutes = [
         current,
         series: mergeSeries(points),
         memory: mergeMemory(parseAll(memoryPointSchema, rawMemory), now),
-        instances: instances.map((i) => ({ name: i.name, type: i.type, state: i.state, memoryLimitMb: i.memoryMb ?? limitOf.get(i.type) ?? DEFAULT_MEMORY_MB, memoryUsedMb: i.memoryUsedMb })),
+        instances: instances.map((i) => ({ name: i.name, type: i.type, state: i.state, memoryLimitMb: memoryLimitMb(i.memoryMb, limitOf.get(i.type)), memoryUsedMb: i.memoryUsedMb })),
       };
     },
   }),
