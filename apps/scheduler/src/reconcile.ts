@@ -1,4 +1,5 @@
 import { isLiveNode } from './model.ts';
+import { feasible, nodeFilters } from './placement/index.ts';
 import type { Action, AppDesired, InstanceView, NodeView, Policy, ProcessSpec } from './model.ts';
 
 /**
@@ -68,7 +69,7 @@ function reconcileType(appId: string, target: string, spec: ProcessSpec, instanc
   let current = instances.filter(isCurrent);
   const old = instances.filter((i) => !isCurrent(i));
   // A returning or new node gets its share back, one instance at a time, migrated the same way.
-  const move = ctx.steady && old.length === 0 ? rebalanceMove(current, spec, nodes, now, policy) : null;
+  const move = ctx.steady && old.length === 0 ? rebalanceMove(appId, current, spec, nodes, now, policy) : null;
   if (move !== null) {
     current = current.filter((i) => i !== move.instance);
     old.push(move.instance);
@@ -142,11 +143,13 @@ function pickExtras(instances: InstanceView[], count: number): InstanceView[] {
  * healthy (a rollout, a crash or a scale change settles first). Placement is limited to
  * those nodes, so a node that cannot take it (memory) never causes a move back and forth.
  */
-function rebalanceMove(current: InstanceView[], spec: ProcessSpec, nodes: Map<string, NodeView>, now: number, policy: Policy): { instance: InstanceView; to: string[] } | null {
+function rebalanceMove(appId: string, current: InstanceView[], spec: ProcessSpec, nodes: Map<string, NodeView>, now: number, policy: Policy): { instance: InstanceView; to: string[] } | null {
   const up = current.filter((i) => i.state === 'running' && i.healthy);
   if (spec.quantity < 2 || up.length < spec.quantity || current.some((i) => i.state === 'crashed')) return null;
-  const eligible = [...nodes.values()].filter((n) => n.status === 'ready' && isLiveNode(n, now, policy) && Object.entries(spec.constraints).every(([k, v]) => n.labels[k] === v));
-  const load = new Map(eligible.map((n) => [n.id, 0]));
+  const ask = { appId, type: spec.type, memoryMb: spec.memoryMb, constraints: spec.constraints };
+  const candidates = [...nodes.values()].map((node) => ({ node, usedMemoryMb: 0, sameGroup: 0 }));
+  const eligible = feasible(candidates, ask, { now, policy }, nodeFilters).ok;
+  const load = new Map(eligible.map((c) => [c.node.id, 0]));
   for (const i of up) if (load.has(i.nodeId ?? '')) load.set(i.nodeId!, load.get(i.nodeId!)! + 1);
   const byLoad = [...load.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const [fullest, most] = byLoad[0] ?? ['', 0];

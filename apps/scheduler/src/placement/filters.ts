@@ -16,7 +16,10 @@ export const labelsMatch: Filter = (c, ask) => {
 
 export const hasMemory: Filter = (c, ask) => (c.node.memoryMb - c.usedMemoryMb >= ask.memoryMb ? null : 'not enough memory');
 
-export const defaultFilters: Filter[] = [nodeReady, heartbeatFresh, labelsMatch, hasMemory];
+/** The checks that depend on the node alone, not on what already runs there. */
+export const nodeFilters: Filter[] = [nodeReady, heartbeatFresh, labelsMatch];
+
+export const defaultFilters: Filter[] = [...nodeFilters, hasMemory];
 
 /** Nodes that pass every filter, and a count of rejections by reason for error messages. */
 export function feasible(cands: Candidate[], ask: Ask, ctx: { now: number; policy: Policy }, filters = defaultFilters): { ok: Candidate[]; rejected: Map<string, number> } {
