@@ -9,7 +9,7 @@ import type { ProcessTypes } from '../detect/procfile.ts';
 import { publishEnd, publishLine, type BuildOutcome } from './build-log.ts';
 import type { BuildLease } from './build-lease.ts';
 import { cancelRequested, watchBuild } from './build-watch.ts';
-import { createRelease, previousBuildOf } from './records.ts';
+import { APP_DESTROYED, createRelease, previousBuildOf } from './records.ts';
 
 export interface BuildDeps {
   db: Db;
@@ -27,7 +27,6 @@ export interface BuildDeps {
 }
 
 const CANCELLED = 'Cancelled while building';
-const APP_DESTROYED = 'The app was destroyed during this build';
 
 /**
  * Runs one build that is at the head of its app's queue and whose lease this runner

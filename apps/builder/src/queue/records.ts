@@ -72,6 +72,9 @@ export async function createRelease(db: Db, box: SecretBox, input: ReleaseInput)
   }
 }
 
+/** Why a build whose row is gone ended: its app was destroyed (the row goes with the app). */
+export const APP_DESTROYED = 'The app was destroyed during this build';
+
 /**
  * A finished build's outcome as the database holds it (null while it runs): what a log
  * follower falls back on when the stream's end entry never reaches it. A build that no
@@ -79,7 +82,7 @@ export async function createRelease(db: Db, box: SecretBox, input: ReleaseInput)
  */
 export async function recordedOutcome(db: Db, buildId: string): Promise<BuildOutcome | null> {
   const build = await db.build.findUnique({ where: { id: buildId }, select: { appId: true, status: true, failure: true, image: true } });
-  if (!build) return { status: 'failed', failure: 'The app was destroyed during this build' };
+  if (!build) return { status: 'failed', failure: APP_DESTROYED };
   if (build.status === 'failed' || build.status === 'cancelled') return { status: build.status, failure: build.failure ?? `Build ${build.status}` };
   if (build.status !== 'succeeded' || !build.image) return null;
   // A re-used image's release belongs to the build that made it first.
