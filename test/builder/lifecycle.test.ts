@@ -59,16 +59,22 @@ async function containerRunning(id: string): Promise<boolean> {
   return info?.State.Running ?? false;
 }
 
+/** Pushes a 30 s slow build and waits until its slow step runs: the push under way, the step's container and the build row. */
+async function slowBuildUnderWay(app: string, wt: WorkTree) {
+  await commitSlowBuild(wt, 30);
+  let output = '';
+  const pushing = push(wt.dir, [p.git.url(app), 'main'], (out) => (output = out));
+  const container = await waitFor('the slow step to run', () => slowStepContainer(output));
+  const running = await p.db.build.findFirstOrThrow({ where: { app: { name: app }, status: 'building' } });
+  return { pushing, container, running };
+}
+
 const latestRelease = (app: string) => p.db.release.findFirst({ where: { app: { name: app } }, orderBy: { version: 'desc' } });
 
 test('a pending build cancelled before it starts and a running build cancelled mid-way end cancelled; v1 stays current', async () => {
   const { app, wt } = await appWithRelease('cancel');
   try {
-    await commitSlowBuild(wt, 30);
-    let slowOutput = '';
-    const slowPush = push(wt.dir, [p.git.url(app), 'main'], (out) => (slowOutput = out));
-    const container = await waitFor('the slow step to run', () => slowStepContainer(slowOutput));
-    const running = await p.db.build.findFirstOrThrow({ where: { app: { name: app }, status: 'building' } });
+    const { pushing: slowPush, container, running } = await slowBuildUnderWay(app, wt);
 
     // A second push queues behind the running build; cancel it before it starts.
     const queuedPush = push(wt.dir, [p.git.url(app), 'HEAD~1:refs/heads/master']);
@@ -101,11 +107,7 @@ test('a pending build cancelled before it starts and a running build cancelled m
 test('an app destroyed during its build: the build stops, the push ends saying why, nothing of the build remains', async () => {
   const { app, wt } = await appWithRelease('doomed');
   try {
-    await commitSlowBuild(wt, 30);
-    let output = '';
-    const pushing = push(wt.dir, [p.git.url(app), 'main'], (out) => (output = out));
-    const container = await waitFor('the slow step to run', () => slowStepContainer(output));
-    const running = await p.db.build.findFirstOrThrow({ where: { app: { name: app }, status: 'building' } });
+    const { pushing, container, running } = await slowBuildUnderWay(app, wt);
     // What destroying the app does to a running build: its row goes with the app, then a cancel.
     await p.db.app.delete({ where: { name: app } });
     await cancelBuild(p.db, p.redis, running.id);
