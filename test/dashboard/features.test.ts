@@ -180,6 +180,8 @@ test('apps list: release and process counts come with the list, one request for 
     const path = new URL(r.url()).pathname;
     if (path.startsWith('/v1/')) calls.push(path);
   };
+  // Leave the page an earlier test opened first, so none of its polls are counted as the list's.
+  await page.goto('about:blank');
   page.on('request', onRequest);
   await page.goto(`${platform.url}/apps`);
   const list = page.getByRole('list', { name: 'Your apps' });
