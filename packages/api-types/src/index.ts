@@ -118,8 +118,23 @@ export interface AppListItem extends AppSummary {
   instances: Record<string, number>;
 }
 
+/** What the caller may do with an app: their team role, narrowed by their API token's scopes. */
+export interface AppAccess {
+  role: Role;
+  /** Push, config, scale, restart, run, rollback, domains, add-ons, backups. */
+  operate: boolean;
+  /** Rename and destroy. */
+  manage: boolean;
+  /**
+   * Why config var values and add-on credentials are hidden from the caller, who sees
+   * names only (a viewer, or a `read` token); null: they are shown.
+   */
+  secretsHidden: string | null;
+}
+
 /** GET /v1/apps/:app */
 export interface AppInfo extends AppSummary {
+  access: AppAccess;
   currentRelease: ReleaseRef | null;
   formation: FormationEntry[];
   /** Custom hostnames. */
@@ -170,6 +185,12 @@ export interface ReleaseDetail extends Release {
 }
 
 export type ConfigVars = Record<string, string>;
+
+/**
+ * GET /v1/apps/:app/config-vars: KEY → value, Heroku's shape. A value is null when the
+ * caller may see names only (AppAccess.secretsHidden says why).
+ */
+export type ConfigVarsView = Record<string, string | null>;
 
 /** PATCH /v1/apps/:app/config-vars: the vars now, and the release a real change made. */
 export interface ConfigVarsUpdate {

@@ -12,7 +12,14 @@ const allowed: Record<Need, Role[]> = {
   manage: ['owner'],
 };
 
-/** Token scopes: `global` can do anything its user can; `deploy` may push and read; `read` only reads. */
+/**
+ * Token scopes cap what a token may do; the user's team role caps it further.
+ * - `read`: every read, but config var values and add-on credentials are names only.
+ * - `deploy`: what a member does to existing apps (push, config, scale, restart, run, rollback,
+ *   domains, add-ons, backups), secrets included; never creates, renames or destroys apps or
+ *   teams, changes who has access (members, tokens) or destroys data (add-on destroy, restore, rotation).
+ * - `global`: everything the user's roles allow.
+ */
 const scopeAllows: Record<string, Need[]> = {
   global: ['read', 'operate', 'manage'],
   deploy: ['read', 'operate'],
@@ -21,11 +28,33 @@ const scopeAllows: Record<string, Need[]> = {
 
 export const roleAllows = (role: Role, need: Need): boolean => allowed[need].includes(role);
 
+/** The scopes whose tokens may do what `need` asks, for messages and the API document. */
+export const scopesFor = (need: Need): string[] => Object.keys(scopeAllows).filter((s) => scopeAllows[s]!.includes(need));
+
+export const scopesAllow = (principal: Principal, need: Need): boolean =>
+  !principal.token || principal.token.scopes.some((s) => scopeAllows[s]?.includes(need));
+
 export function checkScope(principal: Principal, need: Need): void {
-  if (!principal.token) return;
-  if (!principal.token.scopes.some((s) => scopeAllows[s]?.includes(need))) {
-    throw new SlipwayError('forbidden', `This API token's scopes (${principal.token.scopes.join(', ')}) do not allow this action`);
+  if (!scopesAllow(principal, need)) {
+    throw new SlipwayError('forbidden', `This API token's scopes (${principal.token!.scopes.join(', ')}) do not allow this action; it needs a token with scope ${scopesFor(need).join(' or ')}`);
   }
+}
+
+/**
+ * Secret values (config var values, add-on credentials, one-off output) go only to callers
+ * who may change them: a member or owner, through a session or a `deploy`/`global` token.
+ * Returns why they are hidden from this caller, or null when they are not.
+ */
+export function secretsHiddenReason(principal: Principal, role: Role): string | null {
+  if (!roleAllows(role, 'operate')) return `your role "${role}" can see names only`;
+  if (!scopesAllow(principal, 'operate')) return `this API token's scope (${principal.token!.scopes.join(', ')}) can see names only`;
+  return null;
+}
+
+/** Refuses a caller who may not see secret values, saying why and what would. */
+export function checkSecrets(principal: Principal, role: Role): void {
+  const hidden = secretsHiddenReason(principal, role);
+  if (hidden) throw forbidden(`Secret values are hidden: ${hidden}; values and credentials need the member or owner role and a deploy or global token`);
 }
 
 export async function teamRole(deps: Deps, principal: Principal, teamId: string): Promise<Role | null> {
@@ -38,13 +67,18 @@ export async function teamRole(deps: Deps, principal: Principal, teamId: string)
  * is not revealed); members whose role is too low get 403.
  */
 export async function appFor(deps: Deps, principal: Principal, name: string, need: Need): Promise<App> {
+  return (await appAccess(deps, principal, name, need)).app;
+}
+
+/** appFor, with the caller's role on the app's team (for what the response may show). */
+export async function appAccess(deps: Deps, principal: Principal, name: string, need: Need): Promise<{ app: App; role: Role }> {
   const app = await deps.db.app.findUnique({ where: { name } });
   if (!app) throw notFound(`App "${name}"`);
   const role = await teamRole(deps, principal, app.teamId);
   if (!role) throw notFound(`App "${name}"`);
   if (!roleAllows(role, need)) throw forbidden(`Your role "${role}" on this app's team cannot ${need} it`);
   checkScope(principal, need);
-  return app;
+  return { app, role };
 }
 
 export async function teamFor(deps: Deps, principal: Principal, name: string, need: Need): Promise<{ id: string; name: string; role: Role }> {

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import type { RouteDef } from './route.ts';
+import { routeNeed, type RouteDef } from './route.ts';
+import { scopesFor } from '../auth/access.ts';
+
+/** The rules every operation follows; each operation lists the token scopes it accepts. */
+const accessRules = [
+  'Team roles: `viewer` reads; `member` also operates existing apps; `owner` also renames and destroys apps and manages members. Apps of other teams answer 404.',
+  'API token scopes narrow the user\'s roles:',
+  '- `read`: every read; config var values and add-on credentials are hidden (names only, values null).',
+  '- `deploy`: what a member does to existing apps: push, config vars (values included), scale, restart, run, rollback, domains, add-ons, backups. Not: creating, renaming or destroying apps; creating teams; members; tokens; destroying add-ons, restoring backups, rotating credentials.',
+  '- `global`: everything the user\'s roles allow.',
+  'Secret values (config var values, add-on credentials, one-off output in logs) go only to members and owners calling with a session or a `deploy`/`global` token.',
+].join('\n');
 
 const errorSchema = {
   type: 'object',
@@ -20,6 +31,7 @@ export function openApiDocument(defs: RouteDef[], extra: Record<string, Record<s
     paths[path] ??= {};
     paths[path][def.method] = {
       summary: def.summary,
+      ...(def.auth === 'public' ? {} : { description: `API token scopes: ${scopesFor(routeNeed(def)).join(', ')}.`, 'x-token-scopes': scopesFor(routeNeed(def)) }),
       tags: [def.tag],
       security: def.auth === 'public' ? [] : [{ bearer: [] }, { session: [] }],
       parameters: [
@@ -36,7 +48,7 @@ export function openApiDocument(defs: RouteDef[], extra: Record<string, Record<s
   for (const [path, ops] of Object.entries(extra)) paths[path] = { ...paths[path], ...ops };
   return {
     openapi: '3.1.0',
-    info: { title: 'Slipway API', version: '1' },
+    info: { title: 'Slipway API', version: '1', description: accessRules },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token (slipway tokens:create)' },

@@ -42,6 +42,9 @@ export interface RouteDef<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   handler: (ctx: HandlerContext<z.infer<B>, z.infer<Q>>) => Promise<unknown>;
 }
 
+/** What a route asks of an API token's scopes. */
+export const routeNeed = (def: RouteDef): Need => def.need ?? (def.method === 'get' ? 'read' : 'operate');
+
 export function route<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(def: RouteDef<B, Q>): RouteDef {
   return def as unknown as RouteDef;
 }
@@ -52,7 +55,7 @@ export function mount(router: Router, deps: Deps, defs: RouteDef[]): void {
       const principal = req.user as Principal | undefined;
       if (def.auth !== 'public') {
         if (!principal) throw unauthorized();
-        checkScope(principal, def.need ?? (def.method === 'get' ? 'read' : 'operate'));
+        checkScope(principal, routeNeed(def));
       }
       const run = async () => ({
         status: def.status ?? (def.method === 'post' ? 201 : 200),

@@ -4,9 +4,9 @@ import { catalog, type BackupInfo, type BackupService } from '@slipway/addons';
 import type { AddonCredentials, AddonPlan, Backup } from '@slipway/api-types';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
-import { appFor } from '../auth/access.ts';
+import { appFor, checkSecrets } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
-import { addonFor, addonView } from '../services/addon-access.ts';
+import { addonAccess, addonFor, addonView } from '../services/addon-access.ts';
 import { releaseApp } from '../services/addon-releases.ts';
 
 const alias = z.string().regex(/^[A-Z][A-Z0-9_]{0,29}$/, 'An alias is upper case letters, digits and underscores, e.g. ANALYTICS_DB').optional();
@@ -122,9 +122,11 @@ export const addonRoutes = [
     method: 'get',
     path: '/v1/addons/:addon/credentials',
     tag: 'addons',
-    summary: "Connection URL and vars (members of the add-on's team who can operate it)",
+    summary: "Connection URL and vars: secret values, so as for config var values, members and owners of the add-on's team with a deploy or global token",
+    need: 'operate',
     handler: async ({ deps, principal, params, req }): Promise<AddonCredentials> => {
-      const addon = await addonFor(deps, principal, params.addon!, 'operate');
+      const { addon, role } = await addonAccess(deps, principal, params.addon!, 'read');
+      checkSecrets(principal, role);
       const credentials = await deps.broker.service.credentials(addon.id);
       await audit(deps, req, principal, { action: 'addon.credentials.read', teamId: addon.teamId, target: addon.name });
       return credentials;

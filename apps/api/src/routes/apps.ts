@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/principal.ts';
 import { route } from '../http/route.ts';
 import { paginate } from '../http/pagination.ts';
-import { appFor, teamFor } from '../auth/access.ts';
+import { appAccess, appFor, roleAllows, scopesAllow, secretsHiddenReason, teamFor } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { notifyDesired } from '../services/releases.ts';
 import { destroyApp } from '../services/destroy-app.ts';
@@ -84,8 +84,9 @@ export const appRoutes = [
     method: 'post',
     path: '/v1/apps',
     tag: 'apps',
-    summary: 'Create an app in a team (default: your first team)',
+    summary: 'Create an app in a team where you are a member or owner (default: your first such team); a global token only',
     idempotent: true,
+    need: 'manage',
     body: z.strictObject({ name: appName, team: z.string().optional() }),
     handler: async ({ deps, principal, body, req }) => {
       const teamId = body.team ? (await teamFor(deps, principal, body.team, 'operate')).id : await defaultTeam(deps, principal);
@@ -102,9 +103,9 @@ export const appRoutes = [
     method: 'get',
     path: '/v1/apps/:app',
     tag: 'apps',
-    summary: 'App info: URLs, current release, formation, domains, add-ons',
+    summary: "App info: URLs, current release, formation, domains, and the caller's access (role, what the token allows, whether secret values are hidden)",
     handler: async ({ deps, principal, params }): Promise<AppInfo> => {
-      const app = await appFor(deps, principal, params.app!, 'read');
+      const { app, role } = await appAccess(deps, principal, params.app!, 'read');
       const [team, release, formation, domains, instances] = await Promise.all([
         deps.db.team.findUniqueOrThrow({ where: { id: app.teamId } }),
         deps.db.release.findFirst({ where: { appId: app.id, status: 'succeeded' }, orderBy: { version: 'desc' } }),
@@ -118,6 +119,12 @@ export const appRoutes = [
         formation,
         domains: domains.map((d) => d.hostname),
         instances: Object.fromEntries(instances.map((i) => [i.state, i._count])),
+        access: {
+          role,
+          operate: roleAllows(role, 'operate') && scopesAllow(principal, 'operate'),
+          manage: roleAllows(role, 'manage') && scopesAllow(principal, 'manage'),
+          secretsHidden: secretsHiddenReason(principal, role),
+        },
       };
     },
   }),
@@ -125,7 +132,7 @@ export const appRoutes = [
     method: 'patch',
     path: '/v1/apps/:app',
     tag: 'apps',
-    summary: 'Rename an app (owners; its hostname and git URL change with it), set its health checks (null: the defaults) or session affinity',
+    summary: 'Rename an app (owners, with a global token; its hostname and git URL change with it), set its health checks (null: the defaults) or session affinity',
     status: 200,
     body: z
       .strictObject({ name: appName.optional(), healthcheck: healthchecks.nullable().optional(), sessionAffinity: z.boolean().optional() })
@@ -157,6 +164,7 @@ export const appRoutes = [
     tag: 'apps',
     summary: 'Destroy an app and everything it owns (owners only; a repeat of a finished delete answers 404)',
     status: 204,
+    need: 'manage',
     handler: async ({ deps, principal, params, req }) => {
       const app = await appFor(deps, principal, params.app!, 'manage');
       const destroyed = await destroyApp(deps, app, principal.user.id);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { configKey } from '@slipway/core';
-import type { ConfigVars, ConfigVarsUpdate } from '@slipway/api-types';
+import type { ConfigVarsUpdate, ConfigVarsView } from '@slipway/api-types';
 import { route } from '../http/route.ts';
-import { appFor } from '../auth/access.ts';
+import { appAccess, appFor, secretsHiddenReason } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { SlipwayError } from '@slipway/core';
 import { createRelease, currentConfig, describeConfigChange, inReleaseTx, notifyDesired, releaseView, userConfig } from '../services/releases.ts';
@@ -18,10 +18,12 @@ export const configVarRoutes = [
     method: 'get',
     path: '/v1/apps/:app/config-vars',
     tag: 'config',
-    summary: "The app's config vars, decrypted, including those its add-ons set",
-    handler: async ({ deps, principal, params }): Promise<ConfigVars> => {
-      const app = await appFor(deps, principal, params.app!, 'read');
-      return currentConfig(deps, deps.db, app.id);
+    summary: "The app's config vars, including those its add-ons set; values only to callers who may change them (member or owner, with a deploy or global token), null for the others (names only)",
+    handler: async ({ deps, principal, params }): Promise<ConfigVarsView> => {
+      const { app, role } = await appAccess(deps, principal, params.app!, 'read');
+      const config = await currentConfig(deps, deps.db, app.id);
+      if (!secretsHiddenReason(principal, role)) return config;
+      return Object.fromEntries(Object.keys(config).map((key) => [key, null]));
     },
   }),
   route({

@@ -4,7 +4,7 @@ import { logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
 import type { LogLine } from '@slipway/api-types';
 import { readLogEntry } from '../agents/log-entry.ts';
 import { route } from '../http/route.ts';
-import { appFor } from '../auth/access.ts';
+import { appAccess, secretsHiddenReason } from '../auth/access.ts';
 import { openStream } from '../http/stream.ts';
 
 const logsQuery = z.object({
@@ -22,12 +22,14 @@ export const logRoutes = [
     method: 'get',
     path: '/v1/apps/:app/logs',
     tag: 'logs',
-    summary: 'Recent log lines of every instance, and with ?tail=true the live stream (server-sent events, one JSON line each)',
+    summary: 'Recent log lines of every instance, and with ?tail=true the live stream (server-sent events, one JSON line each); output of one-off runs only to callers who may see config var values',
     query: logsQuery,
     stream: 'text/event-stream',
     handler: async ({ deps, principal, params, query, req, res }) => {
-      const app = await appFor(deps, principal, params.app!, 'read');
-      const wanted = (l: LogLine) => (!query.type || l.type === query.type) && (!query.dyno || l.dyno === query.dyno);
+      const { app, role } = await appAccess(deps, principal, params.app!, 'read');
+      // A one-off's output is what its caller typed for (`run -- env`): it is as secret as the config vars.
+      const runsShown = !secretsHiddenReason(principal, role);
+      const wanted = (l: LogLine) => (runsShown || l.type !== 'run') && (!query.type || l.type === query.type) && (!query.dyno || l.dyno === query.dyno);
       // Subscribe before answering and before reading history, so no line falls in between.
       const pending: LogLine[] = [];
       let live = false;

@@ -30,6 +30,7 @@ export const teamRoutes = [
     tag: 'teams',
     summary: 'Create a team; the caller becomes its owner',
     idempotent: true,
+    need: 'manage',
     body: z.strictObject({ name: teamName }),
     handler: async ({ deps, principal, body, req }): Promise<Team> => {
       if (await deps.db.team.findUnique({ where: { name: body.name } })) throw new SlipwayError('conflict', `Team name "${body.name}" is already taken`);
@@ -62,6 +63,7 @@ export const teamRoutes = [
     tag: 'teams',
     summary: 'Add a user to a team or change their role (owners only)',
     status: 200,
+    need: 'manage',
     body: z.strictObject({ email: z.string().email(), role }),
     handler: async ({ deps, principal, params, body, req }): Promise<Member> => {
       const team = await teamFor(deps, principal, params.team!, 'manage');
@@ -83,6 +85,7 @@ export const teamRoutes = [
     tag: 'teams',
     summary: 'Remove a member from a team (owners only; the last owner stays)',
     status: 204,
+    need: 'manage',
     handler: async ({ deps, principal, params, req }) => {
       const team = await teamFor(deps, principal, params.team!, 'manage');
       const user = await deps.db.user.findUnique({ where: { email: params.email!.toLowerCase() } });

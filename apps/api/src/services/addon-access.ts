@@ -2,12 +2,18 @@ import { z } from 'zod';
 import { SlipwayError, notFound } from '@slipway/core';
 import type { AddonView } from '@slipway/addons';
 import type { Addon } from '@slipway/api-types';
+import type { Role } from '@slipway/db';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/principal.ts';
 import { teamRole, checkScope, roleAllows, type Need } from '../auth/access.ts';
 
 /** An add-on by id or name, authorized against the team that owns it (others get 404). */
 export async function addonFor(deps: Deps, principal: Principal, idOrName: string, need: Need): Promise<AddonView> {
+  return (await addonAccess(deps, principal, idOrName, need)).addon;
+}
+
+/** addonFor, with the caller's role on the add-on's team (for what the response may show). */
+export async function addonAccess(deps: Deps, principal: Principal, idOrName: string, need: Need): Promise<{ addon: AddonView; role: Role }> {
   const row = z.string().uuid().safeParse(idOrName).success
     ? await deps.db.addon.findUnique({ where: { id: idOrName }, select: { id: true, teamId: true, state: true } })
     : await deps.db.addon.findUnique({ where: { name: idOrName }, select: { id: true, teamId: true, state: true } });
@@ -15,7 +21,7 @@ export async function addonFor(deps: Deps, principal: Principal, idOrName: strin
   if (!row || !role) throw notFound(`Add-on ${idOrName}`);
   if (!roleAllows(role, need)) throw new SlipwayError('forbidden', `Your role "${role}" cannot ${need} this add-on`);
   checkScope(principal, need);
-  return deps.broker.service.get(row.id);
+  return { addon: await deps.broker.service.get(row.id), role };
 }
 
 /** The add-on as clients see it: app names instead of ids, and which vars each attachment sets. */

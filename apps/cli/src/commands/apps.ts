@@ -20,6 +20,7 @@ export function appInfoText(app: AppInfo): string {
       ['Formation', app.formation.map((f) => `${f.type}=${f.quantity}:${f.size}`).join(' ')],
       ['Domains', app.domains.join(', ') || 'none'],
       ['Created', formatDate(app.createdAt)],
+      ['Your access', app.access.secretsHidden ? `${app.access.role}; config values hidden: ${app.access.secretsHidden}` : app.access.role],
     ]),
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { ConfigVars, ConfigVarsUpdate, Release } from '@slipway/api-types';
+import type { AppInfo, ConfigVarsUpdate, ConfigVarsView, Release } from '@slipway/api-types';
+import type { ApiClient } from '../client.ts';
 import { api } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
 import { SlipwayCliError } from '../errors.ts';
@@ -9,18 +10,25 @@ import { print, printJson, shellQuote } from '../output.ts';
 
 const releaseNote = (r: Release | null): string => (r ? `release v${r.version}` : 'no change, no new release');
 
+/** Why the API hid the values (a viewer, or a `read` token): the app's info says. */
+const hiddenReason = async (client: ApiClient, app: string): Promise<string> =>
+  (await client.get<AppInfo>(api`/v1/apps/${app}`)).access.secretsHidden ?? 'you may see names only';
+
 export function register(program: Command): void {
   program
     .command('config')
-    .description('show the config vars of an app as KEY=value lines')
+    .description('show the config vars of an app as KEY=value lines (names only, marked hidden, for viewers and read tokens)')
     .addOption(appOption())
-    .option('-s, --shell', 'quote values for a POSIX shell (KEY=\'value\')')
+    .option('-s, --shell', 'quote values for a POSIX shell (KEY=\'value\'); hidden ones become comments')
     .addOption(jsonOption())
     .action(async (opts: AppOpts & JsonOpts & { shell?: boolean }) => {
       const app = await resolveApp(opts.app);
-      const vars = await (await authedClient()).get<ConfigVars>(api`/v1/apps/${app}/config-vars`);
+      const client = await authedClient();
+      const vars = await client.get<ConfigVarsView>(api`/v1/apps/${app}/config-vars`);
       if (opts.json) return printJson(vars);
-      const lines = Object.entries(vars).map(([k, v]) => (opts.shell ? `${k}=${shellQuote(v)}` : `${k}=${v}`));
+      const reason = Object.values(vars).includes(null) ? await hiddenReason(client, app) : '';
+      const lines = Object.entries(vars).map(([k, v]) =>
+        v === null ? (opts.shell ? `# ${k} (hidden: ${reason})` : `${k}  (hidden: ${reason})`) : opts.shell ? `${k}=${shellQuote(v)}` : `${k}=${v}`);
       if (lines.length) print(lines.join('\n'));
     });
 
@@ -31,9 +39,11 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .action(async (key: string, opts: AppOpts & JsonOpts) => {
       const app = await resolveApp(opts.app);
-      const vars = await (await authedClient()).get<ConfigVars>(api`/v1/apps/${app}/config-vars`);
+      const client = await authedClient();
+      const vars = await client.get<ConfigVarsView>(api`/v1/apps/${app}/config-vars`);
       const value = vars[key];
       if (value === undefined) throw new SlipwayCliError(`${key} is not set on ${app}`);
+      if (value === null) throw new SlipwayCliError(`${key} is set on ${app}, but its value is hidden: ${await hiddenReason(client, app)}`, 1, 'forbidden');
       if (opts.json) return printJson({ [key]: value });
       print(value);
     });

@@ -1,6 +1,6 @@
 import { call } from './client.ts';
 import type {
-  Account, Addon, AddonPlan, ApiToken, AppInfo, AppListItem, AppMetrics, AppSummary, AuditEvent, Build, BuildDetail, ConfigVars, ConfigVarsUpdate, Domain,
+  Account, Addon, AddonPlan, ApiToken, AppInfo, AppListItem, AppMetrics, AppSummary, AuditEvent, Build, BuildDetail, ConfigVarsUpdate, ConfigVarsView, Domain,
   FormationEntry, HealthCheck, Instance, LoginResult, NewApiToken, Page, ProcessSize, Release, ReleaseDetail, Team, WorkerNode,
 } from '@slipway/api-types';
 
@@ -42,7 +42,8 @@ export const api = {
   attachAddon: (name: string, addon: string, as?: string) => call<unknown>('POST', `${app(name)}/attachments`, as ? { addon, as } : { addon }),
   detachAddon: (name: string, addon: string) => call<unknown>('DELETE', `${app(name)}/attachments/${encodeURIComponent(addon)}`),
 
-  configVars: (name: string) => call<ConfigVars>('GET', `${app(name)}/config-vars`),
+  /** Values are null when the caller may see names only (AppAccess.secretsHidden). */
+  configVars: (name: string) => call<ConfigVarsView>('GET', `${app(name)}/config-vars`),
   /** `null` unsets a key; all changes land in one release. */
   updateConfigVars: (name: string, changes: Record<string, string | null>) =>
     call<ConfigVarsUpdate>('PATCH', `${app(name)}/config-vars`, changes),

@@ -9,7 +9,7 @@ export function SettingsTab() {
   const { app, reloadApp } = useAppContext();
   return (
     <div className="stack">
-      <ConfigVarsSection app={app.name} onReleased={reloadApp} />
+      <ConfigVarsSection app={app.name} access={app.access} onReleased={reloadApp} />
       <DomainsSection app={app.name} defaultUrl={app.webUrl} onChanged={reloadApp} />
       <HealthCheckSection app={app} onSaved={reloadApp} />
       <AffinitySection app={app.name} enabled={app.sessionAffinity} onSaved={reloadApp} />

@@ -1,14 +1,21 @@
 import { useState } from 'react';
 import { api } from '../../../api/endpoints.ts';
-import type { ConfigVars } from '@slipway/api-types';
+import type { AppAccess, ConfigVars, ConfigVarsView } from '@slipway/api-types';
 import { useLoad } from '../../../hooks/useLoad.ts';
 import { LoadView } from '../../../components/LoadView.tsx';
 import { ConfigVarRow } from './ConfigVarRow.tsx';
 import { AddConfigVarForm } from './AddConfigVarForm.tsx';
 import { BulkConfigEditor } from './BulkConfigEditor.tsx';
+import { HiddenConfigVars } from './HiddenConfigVars.tsx';
 
-/** Config vars: hidden until revealed, edited one by one or as pasted `.env` text; each change is one release. */
-export function ConfigVarsSection({ app, onReleased }: { app: string; onReleased: () => void }) {
+/** The values the API sent (all of them, for a caller who may see them). */
+const shown = (vars: ConfigVarsView): ConfigVars => Object.fromEntries(Object.entries(vars).filter((e): e is [string, string] => e[1] !== null));
+
+/**
+ * Config vars: masked until revealed, edited one by one or as pasted `.env` text; each change is one release.
+ * A caller who may see names only (a viewer) gets the names, without reveal or edit controls.
+ */
+export function ConfigVarsSection({ app, access, onReleased }: { app: string; access: AppAccess; onReleased: () => void }) {
   const vars = useLoad(() => api.configVars(app), [app]);
   const [revealed, setRevealed] = useState(false);
   const [bulk, setBulk] = useState(false);
@@ -25,22 +32,26 @@ export function ConfigVarsSection({ app, onReleased }: { app: string; onReleased
     <section className="card stack" aria-labelledby="cfg-title">
       <div className="section-head">
         <h2 id="cfg-title">Config vars</h2>
-        <div className="actions">
-          <button type="button" className="secondary small" onClick={() => setRevealed((r) => !r)} aria-pressed={revealed}>
-            {revealed ? 'Hide config vars' : 'Reveal config vars'}
-          </button>
-          <button type="button" className="secondary small" onClick={() => setBulk((b) => !b)} aria-expanded={bulk}>
-            {bulk ? 'Close bulk edit' : 'Bulk edit'}
-          </button>
-        </div>
+        {access.secretsHidden === null && (
+          <div className="actions">
+            <button type="button" className="secondary small" onClick={() => setRevealed((r) => !r)} aria-pressed={revealed}>
+              {revealed ? 'Hide config vars' : 'Reveal config vars'}
+            </button>
+            <button type="button" className="secondary small" onClick={() => setBulk((b) => !b)} aria-expanded={bulk}>
+              {bulk ? 'Close bulk edit' : 'Bulk edit'}
+            </button>
+          </div>
+        )}
       </div>
       <p className="muted small">Config vars are encrypted at rest and reach your processes as environment variables.</p>
       <p role="status" className="notice">
         {notice}
       </p>
       <LoadView state={vars} label="Loading config vars">
-        {(current: ConfigVars) =>
-          bulk ? (
+        {(view: ConfigVarsView) => {
+          if (access.secretsHidden !== null) return <HiddenConfigVars names={Object.keys(view)} reason={access.secretsHidden} />;
+          const current = shown(view);
+          return bulk ? (
             <BulkConfigEditor current={current} onApply={apply} onDone={() => setBulk(false)} />
           ) : (
             <>
@@ -52,8 +63,8 @@ export function ConfigVarsSection({ app, onReleased }: { app: string; onReleased
               </ul>
               <AddConfigVarForm existing={current} onApply={apply} />
             </>
-          )
-        }
+          );
+        }}
       </LoadView>
     </section>
   );
