@@ -188,6 +188,25 @@ test('tokens: create shown once, list without secret, scoped token, revoke', asy
   assert.equal((await reader('GET', '/v1/apps')).status, 200);
   const denied = await reader('POST', '/v1/apps', { name: 'by-reader' });
   assert.equal(denied.status, 403);
+  assert.match(denied.body.error.message, /scopes \(read\) do not allow this action; it needs a token with scope global/);
+
+  // deploy: what a member does to an existing app, secrets included; never creates, renames or destroys apps or teams.
+  await admin('POST', '/v1/apps', { name: 'ci-target' });
+  const ci = client(api.url, (await admin('POST', '/v1/tokens', { description: 'ci', scopes: ['deploy'] })).body.token);
+  assert.equal((await ci('PATCH', '/v1/apps/ci-target/config-vars', { TOKEN: 'ci-secret' })).status, 200);
+  assert.deepEqual((await ci('GET', '/v1/apps/ci-target/config-vars')).body, { TOKEN: 'ci-secret' });
+  assert.equal((await ci('PATCH', '/v1/apps/ci-target/formation', { updates: [{ type: 'web', quantity: 2 }] })).status, 200);
+  for (const [method, path, body] of [
+    ['POST', '/v1/apps', { name: 'by-ci' }],
+    ['PATCH', '/v1/apps/ci-target', { name: 'ci-renamed' }],
+    ['DELETE', '/v1/apps/ci-target'],
+    ['POST', '/v1/teams', { name: 'ci-team' }],
+    ['POST', '/v1/tokens', { description: 'more' }],
+  ] as const) {
+    assert.equal((await ci(method, path, body)).status, 403, `deploy token: ${method} ${path}`);
+  }
+  assert.equal((await admin('GET', '/v1/apps/ci-target')).status, 200);
+  assert.equal((await admin('GET', '/v1/apps/by-ci')).status, 404);
   assert.equal((await admin('DELETE', `/v1/tokens/${created.body.id}`)).status, 204);
   assert.equal((await reader('GET', '/v1/apps')).status, 401);
   assert.equal((await admin('DELETE', `/v1/tokens/${created.body.id}`)).status, 204);
@@ -245,9 +264,11 @@ test('authorization: another team gets 404, a viewer gets 403, members operate',
   assert.equal((await mallory('PUT', `/v1/teams/${team}/members`, { email: 'mallory@example.com', role: 'owner' })).status, 404);
   const vera = client(api.url, await tokenFor(api.url, 'vera@example.com', 'long-password-1'));
   assert.equal((await vera('GET', '/v1/apps/secret-app')).status, 200);
+  assert.deepEqual((await vera('GET', '/v1/apps/secret-app/config-vars')).body, { SECRET: null }, 'a viewer sees names only');
   assert.equal((await vera('PATCH', '/v1/apps/secret-app/config-vars', { SECRET: 'x' })).status, 403);
   const max = client(api.url, await tokenFor(api.url, 'max@example.com', 'long-password-1'));
   assert.equal((await max('PATCH', '/v1/apps/secret-app/config-vars', { OTHER: 'y' })).status, 200);
+  assert.deepEqual((await max('GET', '/v1/apps/secret-app/config-vars')).body, { SECRET: 's3cr3t', OTHER: 'y' }, 'a member sees what they may change');
   assert.equal((await max('DELETE', '/v1/apps/secret-app')).status, 403, 'only owners destroy');
   assert.equal((await max('PUT', `/v1/teams/${team}/members`, { email: 'vera@example.com', role: 'owner' })).status, 403);
   const members = await vera('GET', `/v1/teams/${team}/members`);

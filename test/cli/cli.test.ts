@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { client, startApi, type TestApi } from '../support/api-server.ts';
+import { client, startApi, tokenFor, type TestApi } from '../support/api-server.ts';
 
 const BIN = new URL('../../apps/cli/bin/slipway.js', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -186,6 +186,34 @@ test('teams, members and audit', async () => {
   const audit = await ok(['audit', '-a', 'shop']);
   assert.match(audit, /config\.update/);
   assert.match(audit, /release\.rollback/);
+});
+
+test('a viewer and a read token see config var names marked hidden, config:get refuses them; a deploy token cannot create apps', async () => {
+  const admin = client(api.url, adminToken());
+  const team = (await admin('GET', `/v1/apps/shop`)).body.team as string;
+  const viewer = { email: 'watcher@example.com', password: 'a-long-password' };
+  assert.equal((await admin('POST', '/v1/users', viewer)).status, 201);
+  assert.equal((await admin('PUT', `/v1/teams/${team}/members`, { email: viewer.email, role: 'viewer' })).status, 200);
+  const readToken = (await admin('POST', '/v1/tokens', { description: 'reader', scopes: ['read'] })).body.token as string;
+  const as = (token: string) => ({ env: { ...env, SLIPWAY_API_TOKEN: token } });
+  const callers = [
+    { who: 'viewer', token: await tokenFor(api.url, viewer.email, viewer.password), reason: 'your role "viewer" can see names only' },
+    { who: 'read token', token: readToken, reason: "this API token's scope (read) can see names only" },
+  ];
+  for (const { who, token, reason } of callers) {
+    const listed = await slipway(['config', '-a', 'shop'], as(token));
+    assert.equal(listed.code, 0, `${who}: ${listed.stderr}`);
+    assert.equal(listed.stdout, `DATABASE_URL  (hidden: ${reason})\nMODE  (hidden: ${reason})\n`, who);
+    assert.match((await slipway(['config', '-a', 'shop', '--shell'], as(token))).stdout, /^# DATABASE_URL \(hidden: /m);
+    assert.deepEqual(JSON.parse((await slipway(['config', '-a', 'shop', '--json'], as(token))).stdout), { DATABASE_URL: null, MODE: null });
+    const get = oneLineError(await slipway(['config:get', 'DATABASE_URL', '-a', 'shop'], as(token)), 1);
+    assert.equal(get, `Error: DATABASE_URL is set on shop, but its value is hidden: ${reason}\n`, who);
+    assert.match((await slipway(['apps:info', '-a', 'shop'], as(token))).stdout, /Your access: .*config values hidden/);
+    for (const r of [listed, get]) assert.doesNotMatch(JSON.stringify(r), /postgres:\/\/u:p/);
+  }
+  const deployToken = (await admin('POST', '/v1/tokens', { description: 'ci', scopes: ['deploy'] })).body.token as string;
+  assert.equal((await slipway(['config:get', 'MODE', '-a', 'shop'], as(deployToken))).stdout, 'prod\n', 'deploy tokens see what they may change');
+  assert.match(oneLineError(await slipway(['apps:create', 'by-ci'], as(deployToken)), 1), /needs a token with scope global/);
 });
 
 test('apps:destroy refuses without a matching --confirm', async () => {

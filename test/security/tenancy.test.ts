@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startApi, client, type TestApi } from '../support/api-server.ts';
 import { issueToken } from '../../apps/api/src/routes/session.ts';
+import { publishPlatformLine } from '../../apps/api/src/agents/logs.ts';
 import { actors, buildFixture, type Actor, type Fixture } from './tenancy-fixture.ts';
 
 // Every documented operation × every kind of caller, with the expected outcome
@@ -18,7 +19,7 @@ type Kind =
   | 'app:read' | 'app:operate' | 'app:manage' // a team alpha app: non-members get 404
   | 'team:read' | 'team:manage' // team alpha itself
   | 'addon:read' | 'addon:operate' | 'addon:manage' // an add-on of team alpha
-  | 'self:read' | 'self:write' | 'self:manage' // the caller's own things (lists, tokens, teams)
+  | 'self:read' | 'self:manage' // the caller's own things (lists, tokens; new apps and teams: a global token)
   | 'admin' // platform administrators only
   | 'public';
 
@@ -47,12 +48,12 @@ const table: Record<string, Row> = {
   'POST /v1/users': { kind: 'admin', call: () => ({ path: '/v1/users', body: { email: `u${Math.random().toString(36).slice(2)}@tenancy.test`, password: 'long-enough-password' } }) },
   'DELETE /v1/users/{email}': { kind: 'admin', call: async () => ({ path: `/v1/users/${await spareMember()}` }) },
   'GET /v1/teams': { kind: 'self:read', call: () => ({ path: '/v1/teams' }) },
-  'POST /v1/teams': { kind: 'self:write', call: () => ({ path: '/v1/teams', body: { name: `t-${Math.random().toString(36).slice(2, 10)}` } }) },
+  'POST /v1/teams': { kind: 'self:manage', call: () => ({ path: '/v1/teams', body: { name: `t-${Math.random().toString(36).slice(2, 10)}` } }) },
   'GET /v1/teams/{team}/members': { kind: 'team:read', call: () => ({ path: '/v1/teams/alpha/members' }) },
   'PUT /v1/teams/{team}/members': { kind: 'team:manage', call: () => ({ path: '/v1/teams/alpha/members', body: { email: 'member@tenancy.test', role: 'member' } }) },
   'DELETE /v1/teams/{team}/members/{email}': { kind: 'team:manage', call: async () => ({ path: `/v1/teams/alpha/members/${await spareMember()}` }) },
   'GET /v1/apps': { kind: 'self:read', call: () => ({ path: '/v1/apps' }) },
-  'POST /v1/apps': { kind: 'self:write', call: () => ({ path: '/v1/apps', body: { name: `n-${Math.random().toString(36).slice(2, 10)}` } }) },
+  'POST /v1/apps': { kind: 'self:manage', call: () => ({ path: '/v1/apps', body: { name: `n-${Math.random().toString(36).slice(2, 10)}` } }) },
   'GET /v1/apps/{app}': { kind: 'app:read', call: (f) => ({ path: `/v1/apps/${f.app}` }) },
   'PATCH /v1/apps/{app}': { kind: 'app:manage', destructive: true, call: (_f, n) => ({ path: `/v1/apps/${n.app}`, body: { name: `${n.app}-renamed` } }) },
   'DELETE /v1/apps/{app}': { kind: 'app:manage', destructive: true, call: (_f, n) => ({ path: `/v1/apps/${n.app}` }) },
@@ -99,13 +100,17 @@ const table: Record<string, Row> = {
 
 type Outcome = 'allow' | 401 | 403 | 404;
 
-/** The rule the whole table follows: scopes cap what a token may do, roles cap the user, strangers see nothing. */
+/**
+ * The rule the whole table follows: scopes cap what a token may do, roles cap the user, strangers see nothing.
+ * Scopes: `read` reads (secret values hidden); `deploy` also operates existing apps (secrets shown);
+ * `global` also manages: creates, renames, destroys apps, creates teams, sets members and tokens.
+ */
 export function expected(kind: Kind, actor: Actor, method: string): Outcome {
   // A bad token is refused even where no token is needed.
   if (kind === 'public') return actor === 'expired' ? 401 : 'allow';
   if (actor === 'none' || actor === 'expired') return 401;
-  const need = kind.endsWith(':read') ? 'read' : kind.endsWith(':operate') || kind === 'self:write' ? 'operate' : 'manage';
-  const scopeNeed = kind === 'self:read' || kind === 'self:write' ? (method === 'GET' ? 'read' : 'operate') : kind === 'admin' ? 'manage' : need;
+  const need = kind.endsWith(':read') ? 'read' : kind.endsWith(':operate') ? 'operate' : 'manage';
+  const scopeNeed = kind === 'self:read' ? (method === 'GET' ? 'read' : 'operate') : need;
   const scopeOk = actor === 'readToken' ? scopeNeed === 'read' : actor === 'deployToken' ? scopeNeed !== 'manage' : true;
   if (!scopeOk) return 403;
   if (kind === 'admin') return actor === 'admin' ? 'allow' : 403;
@@ -271,6 +276,53 @@ test('git endpoint: fetch needs read, push needs operate, strangers and bad toke
     assert.deepEqual(refs, ['refs/heads/from-deployToken', 'refs/heads/from-member', 'refs/heads/from-owner']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Secret values go to whoever may change them (member or owner, not through a `read` token). */
+const seesSecrets = (actor: Actor): boolean => expected('app:operate', actor, 'PATCH') === 'allow';
+
+test('config var values: shown to those who may change them, names only (null) to viewers and read tokens; app info says which', async () => {
+  const secret = 'sk_table_secret_value';
+  await client(api.url, fixture.tokens.owner)('PATCH', `/v1/apps/${fixture.app}/config-vars`, { TABLE_SECRET: secret });
+  const failures: string[] = [];
+  for (const actor of actors) {
+    const as = client(api.url, fixture.tokens[actor]);
+    const [vars, info] = [await as('GET', `/v1/apps/${fixture.app}/config-vars`), await as('GET', `/v1/apps/${fixture.app}`)];
+    const readable = expected('app:read', actor, 'GET') === 'allow';
+    if (!readable) {
+      if (JSON.stringify([vars.body, info.body]).includes(secret)) failures.push(`${actor}: denied but saw the value`);
+      continue;
+    }
+    const want = seesSecrets(actor) ? secret : null;
+    if (vars.body.TABLE_SECRET !== want || vars.body.GREETING !== (want && 'hi')) failures.push(`${actor}: config-vars ${JSON.stringify(vars.body)}`);
+    if ((info.body.access.secretsHidden === null) !== seesSecrets(actor)) failures.push(`${actor}: access ${JSON.stringify(info.body.access)}`);
+  }
+  assert.deepEqual(failures, []);
+  const hidden = await client(api.url, fixture.tokens.viewer)('GET', `/v1/apps/${fixture.app}`);
+  assert.deepEqual(hidden.body.access, { role: 'viewer', operate: false, manage: false, secretsHidden: 'your role "viewer" can see names only' });
+  const reader = await client(api.url, fixture.tokens.readToken)('GET', `/v1/apps/${fixture.app}`);
+  assert.deepEqual(reader.body.access, { role: 'owner', operate: false, manage: false, secretsHidden: "this API token's scope (read) can see names only" });
+  const deployer = await client(api.url, fixture.tokens.deployToken)('GET', `/v1/apps/${fixture.app}`);
+  assert.deepEqual(deployer.body.access, { role: 'owner', operate: true, manage: false, secretsHidden: null });
+});
+
+test('the OpenAPI document lists the token scopes of every operation and states the rules', async () => {
+  const doc = (await client(api.url)('GET', '/v1/openapi.json')).body;
+  assert.match(doc.info.description, /`read`: every read; config var values and add-on credentials are hidden/);
+  assert.deepEqual(doc.paths['/v1/apps'].post['x-token-scopes'], ['global']);
+  assert.deepEqual(doc.paths['/v1/apps/{app}/config-vars'].patch['x-token-scopes'], ['global', 'deploy']);
+  assert.deepEqual(doc.paths['/v1/apps/{app}/config-vars'].get['x-token-scopes'], ['global', 'deploy', 'read']);
+});
+
+test("one-off output (`run -- env`) stays out of the logs of those who may not see secrets", async () => {
+  const app = await api.deps.db.app.findUniqueOrThrow({ where: { name: fixture.app } });
+  const run = { id: '00000000-0000-4000-8000-0000000000aa', appId: app.id, name: 'run.4242', type: 'run' };
+  await publishPlatformLine(api.deps.redis, run, 'TABLE_SECRET=sk_run_output', api.deps.config.SLIPWAY_INTERNAL_SECRET);
+  for (const actor of actors) {
+    if (expected('app:read', actor, 'GET') !== 'allow') continue;
+    const res = await fetch(`${api.url}/v1/apps/${fixture.app}/logs?lines=50`, { headers: { authorization: `Bearer ${fixture.tokens[actor]}` } });
+    assert.equal((await res.text()).includes('sk_run_output'), seesSecrets(actor), `logs as ${actor}`);
   }
 });
 
