@@ -183,3 +183,34 @@ test('phone width: pages fit 375px without sideways scrolling', async () => {
   await screenshot(page, 'phone-settings');
   await page.close();
 });
+
+test('a viewer sees config var names with masked values and no reveal or edit controls; the value never reaches the browser', async () => {
+  const api = await adminApi();
+  const secret = 'postgres://app:viewer-must-not-see@db.internal:5432/vault';
+  await api('POST', '/v1/apps', { name: 'viewed-app' });
+  await api('PATCH', '/v1/apps/viewed-app/config-vars', { DATABASE_URL: secret, LOG_LEVEL: 'info' });
+  const viewer = { email: 'viewer@dashboard.test', password: 'a-long-viewer-password' };
+  await api('POST', '/v1/users', viewer);
+  const team = (await api('GET', '/v1/apps/viewed-app')).body.team as string;
+  assert.equal((await api('PUT', `/v1/teams/${team}/members`, { email: viewer.email, role: 'viewer' })).status, 200);
+
+  const bodies: string[] = [];
+  page.on('response', (res) => {
+    if (res.url().includes('/v1/')) void res.text().then((t) => bodies.push(t), () => {});
+  });
+  await logIn(page, platform.url, viewer.email, viewer.password);
+  await page.goto(`${platform.url}/apps/viewed-app/settings`);
+  const list = page.getByRole('list', { name: 'Config vars' });
+  await list.getByText('DATABASE_URL').waitFor();
+  await list.getByText('LOG_LEVEL').waitFor();
+  assert.equal(await list.getByLabel('DATABASE_URL: value hidden').innerText(), 'hidden');
+  await page.getByText('Values hidden: your role "viewer" can see names only.').waitFor();
+  for (const control of ['Reveal config vars', 'Bulk edit', 'Add', 'Edit DATABASE_URL', 'Remove DATABASE_URL', 'Save health check', 'Destroy app…']) {
+    assert.equal(await page.getByRole('button', { name: control, exact: true }).count(), 0, `no "${control}" for a viewer`);
+  }
+  assert.equal(await page.getByRole('form', { name: 'Add a config var' }).count(), 0);
+  await screenshot(page, 'settings-viewer-names-only');
+  assert.ok(!(await page.content()).includes('viewer-must-not-see'));
+  assert.ok(bodies.length > 0 && !bodies.some((b) => b.includes('viewer-must-not-see')), 'no API response carried the value');
+  await page.close();
+});

@@ -11,9 +11,10 @@ export function SettingsTab() {
     <div className="stack">
       <ConfigVarsSection app={app.name} access={app.access} onReleased={reloadApp} />
       <DomainsSection app={app.name} defaultUrl={app.webUrl} onChanged={reloadApp} />
-      <HealthCheckSection app={app} onSaved={reloadApp} />
-      <AffinitySection app={app.name} enabled={app.sessionAffinity} onSaved={reloadApp} />
-      <DangerZone app={app.name} />
+      {/* Controls the caller's role could not use are left out (a viewer reads only; only owners destroy). */}
+      {app.access.operate && <HealthCheckSection app={app} onSaved={reloadApp} />}
+      {app.access.operate && <AffinitySection app={app.name} enabled={app.sessionAffinity} onSaved={reloadApp} />}
+      {app.access.manage && <DangerZone app={app.name} />}
     </div>
   );
 }
