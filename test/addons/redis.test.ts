@@ -156,6 +156,22 @@ describe('redis add-ons on the managed server', { timeout: 180_000 }, () => {
     assert.equal(await app.set('more', 'x'), 'OK', 'writes are back');
   });
 
+  test("the watch's first look brings a user made by an earlier version under the current rules", async () => {
+    const a = await provisionFor('app-old-rules');
+    const adminClient = connect(admin.redis);
+    await adminClient.connect();
+    const user = new URL(a.url).username;
+    // The rules add-ons had before issue 14: everything but the admin and dangerous categories.
+    await adminClient.call('ACL', 'SETUSER', user, 'nocommands', '+@all', '-@admin', '-@dangerous', '+info');
+    const app = connect(a.url);
+    await app.connect();
+    assert.match(String(await app.call('INFO', 'server')), /redis_version/);
+    await h.broker.watch.runOnce();
+    await assert.rejects(app.call('INFO'), /NOPERM/, 'an open connection loses it at once');
+    await assert.rejects(app.call('CLIENT', 'TRACKING', 'on', 'BCAST'), /NOPERM/);
+    assert.equal(await app.set(`${a.prefix}k`, 'v'), 'OK', 'its password and keys are kept');
+  });
+
   test('destroy deletes the user and its keys and disconnects it; repeating is harmless', async () => {
     const a = await provisionFor('app-destroy');
     const app = connect(a.url, a.prefix);
