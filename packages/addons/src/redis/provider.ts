@@ -71,9 +71,10 @@ export class RedisProvider implements AddonProvider {
     const user = resourceName(addonId);
     const redis = await this.connection();
     if ((await redis.call('ACL', 'GETUSER', user)) === null) return false;
-    await (writable ? redis.srem(overQuotaKey, user) : redis.sadd(overQuotaKey, user));
+    // ACL first: SADD is refused once the server is full, which is when the stop matters most.
     await redis.call('ACL', 'SETUSER', user, ...permissionRules(keyPrefix(user), writable));
     await this.persist(redis);
+    await (writable ? redis.srem(overQuotaKey, user) : redis.sadd(overQuotaKey, user));
     return true;
   }
 
