@@ -22,7 +22,8 @@ export interface UsageWatchDeps {
  *    add-on above its plan's quota loses write permission (it may still read and
  *    delete) until it is back under; the outcome is recorded on the add-on row.
  *  - Postgres lets a role change its own password: an add-on whose role no longer
- *    accepts the stored password is provisioned again, which restores it.
+ *    accepts the stored password gets that password set again (its apps' URL works
+ *    again; the one the tenant chose stops working).
  * The first pass also re-applies every add-on's current rules (connection limit,
  * ACL), so add-ons made by an earlier version get them when the platform starts.
  */

@@ -23,6 +23,7 @@ export class RedisProvider implements AddonProvider {
     this.admin = new URL(opts.adminUrl);
   }
 
+  /** The plan's memory quota is not set here: Redis has none per user, the usage watch enforces it. */
   async provision(addonId: string, secret: string, _limits: PlanLimits): Promise<Credentials> {
     const user = resourceName(addonId);
     const redis = await this.connection();
@@ -96,8 +97,8 @@ export class RedisProvider implements AddonProvider {
       const results = keys.length ? ((await pipeline.exec()) ?? []) : [];
       results.forEach(([error, size], i) => {
         const key = keys[i]!;
-        const user = key.slice(0, key.indexOf(':'));
-        if (!error && typeof size === 'number' && user) bytes.set(user, (bytes.get(user) ?? 0) + size);
+        const end = key.indexOf(':'); // every tenant key starts with `<user>:`
+        if (!error && typeof size === 'number' && end > 0) bytes.set(key.slice(0, end), (bytes.get(key.slice(0, end)) ?? 0) + size);
       });
       seen += keys.length;
     } while (cursor !== '0' && seen < maxKeys);
