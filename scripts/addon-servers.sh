@@ -8,12 +8,15 @@
 # Prints the admin URLs as env lines: ADDONS_POSTGRES_ADMIN_URL, ADDONS_REDIS_ADMIN_URL.
 # Env: ADDONS_STATE_DIR (/var/lib/slipway/addons), ADDONS_PG_PORT (5433),
 #      ADDONS_REDIS_PORT (6380), ADDONS_LISTEN (* = every interface, so app
-#      containers on worker nodes can reach them; passwords are always required).
+#      containers on worker nodes can reach them; passwords are always required),
+#      ADDONS_REDIS_MAXMEMORY (512mb: room for 20 add-ons of the shared plan at its
+#      25 MB quota, packages/addons/src/catalog.ts; the broker enforces each quota).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STATE="${ADDONS_STATE_DIR:-/var/lib/slipway/addons}"
 PG_PORT="${ADDONS_PG_PORT:-5433}"
 REDIS_PORT="${ADDONS_REDIS_PORT:-6380}"
+REDIS_MAXMEMORY="${ADDONS_REDIS_MAXMEMORY:-512mb}"
 LISTEN="${ADDONS_LISTEN:-*}"
 PG_CLUSTER=addons
 PG_ADMIN=slipway_admin
@@ -91,6 +94,35 @@ REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;
 GRANT CONNECT ON DATABASE postgres TO :"admin";
 SQL
 
+# Catalog privileges are per database and only a superuser may change them, so
+# this runs here: in template1 (which every new add-on database is copied from)
+# and in every existing add-on database. It takes away what shows other tenants'
+# activity: their sessions, locks, per-database statistics and role memberships.
+# pg_roles, pg_database, pg_shdescription and pg_db_role_setting stay readable:
+# pg_dump (the add-on's backups, and its users' own pg_dump) reads them, and
+# `oid::regrole` names any role anyway. Add-on names are random (addon_<id>) and
+# say nothing of their team; a role can open only its own database.
+PG_HIDE_OTHERS="$(cat <<'SQL'
+SET client_min_messages = warning;
+REVOKE SELECT ON pg_catalog.pg_stat_activity, pg_catalog.pg_stat_ssl, pg_catalog.pg_stat_gssapi,
+  pg_catalog.pg_locks, pg_catalog.pg_stat_database, pg_catalog.pg_stat_database_conflicts,
+  pg_catalog.pg_auth_members, pg_catalog.pg_prepared_xacts FROM PUBLIC;
+SELECT format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', p.oid::regprocedure)
+  FROM pg_proc p
+ WHERE p.pronamespace = 'pg_catalog'::regnamespace
+   AND (p.proname LIKE 'pg\_stat\_get\_db\_%' OR p.proname LIKE 'pg\_stat\_get\_backend\_%'
+        OR p.proname IN ('pg_stat_get_activity', 'pg_stat_get_progress_info', 'pg_lock_status', 'pg_blocking_pids', 'pg_safe_snapshot_blocking_pids'))
+\gexec
+SQL
+)"
+pg_hide_others() { runuser -u postgres -- psql -q -X -v ON_ERROR_STOP=1 -p "$PG_PORT" -d "$1" <<<"$PG_HIDE_OTHERS" >/dev/null; }
+# Once only for template1: CREATE DATABASE fails while anyone is connected to it.
+TEMPLATE_MARK="$STATE/.pg-template1-hides-others-v1"
+if [ ! -e "$TEMPLATE_MARK" ]; then pg_hide_others template1 && touch "$TEMPLATE_MARK"; fi
+for db in $(runuser -u postgres -- psql -X -At -p "$PG_PORT" -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE 'addon\_%'"); do
+  pg_hide_others "$db" || say "warning: could not apply the catalog privileges to $db (destroyed meanwhile?)"
+done
+
 # ---------------------------------------------------------------------- Redis
 have redis-server || apt_install redis-server
 REDIS_DIR="$STATE/redis"
@@ -113,6 +145,12 @@ dir $REDIS_DIR
 appendonly yes
 save ""
 aclfile $REDIS_DIR/users.acl
+maxmemory $REDIS_MAXMEMORY
+maxmemory-policy noeviction
+proto-max-bulk-len 25mb
+client-query-buffer-limit 32mb
+client-output-buffer-limit normal 64mb 32mb 60
+maxmemory-clients 10%
 EOF
 # Add-on users live in the ACL file (rewritten by ACL SAVE); only the two
 # platform lines are forced here, so reruns keep every add-on's user.
@@ -139,6 +177,17 @@ else
   for _ in $(seq 1 30); do redis_addons_up && break; sleep 1; done
   redis_addons_up || die "Redis for add-ons is not answering on port $REDIS_PORT; see $REDIS_DIR/redis.log"
 fi
+
+# Limits on every tenant at once, also applied to a server already running; each
+# add-on's own quota is enforced by the broker (packages/addons/src/usage-watch.ts).
+#  - maxmemory bounds the whole server. noeviction: evicting would let one tenant's
+#    writes delete another's keys (and BullMQ requires it); writes are refused instead.
+#  - proto-max-bulk-len: no single value above the shared plan's 25 MB quota, so one
+#    SET cannot fill the server before the broker's next usage check.
+#  - query and output buffers (outside the keys the broker measures) are capped per
+#    client, and all clients together at 10% of maxmemory (the largest are dropped).
+redis_addons config set maxmemory "$REDIS_MAXMEMORY" maxmemory-policy noeviction proto-max-bulk-len 25mb \
+  client-query-buffer-limit 32mb client-output-buffer-limit "normal 64mb 32mb 60" maxmemory-clients 10% >/dev/null
 
 ENV_FILE="$STATE/addons.env"
 (umask 077 && cat >"$ENV_FILE" <<EOF

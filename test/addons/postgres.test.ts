@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import pg from 'pg';
 import { after, before, describe, test } from 'node:test';
 import { addonServers, asClusterSuperuser, startHarness, tryQuery, type AdminUrls, type Harness } from './harness.ts';
 
@@ -52,6 +54,56 @@ describe('postgres add-ons on the managed cluster', { timeout: 240_000 }, () => 
     const wrongPassword = new URL(a.url);
     wrongPassword.password = 'not-the-password';
     assert.equal((await tryQuery(wrongPassword.toString(), 'SELECT 1')).ok, false, 'the server checks passwords');
+  });
+
+  test("a tenant cannot watch the others' activity, exceed its connections, or keep a password it set itself", async () => {
+    const a = await provisionFor('app-limits');
+    const b = await provisionFor('app-limits-b');
+    const role = new URL(a.url).username;
+    // As an add-on made before connection limits existed: the watch's first pass brings it in line.
+    asClusterSuperuser(admin, `ALTER ROLE ${role} CONNECTION LIMIT -1`);
+    await h.broker.watch.runOnce();
+    assert.equal(asClusterSuperuser(admin, `SELECT rolconnlimit FROM pg_roles WHERE rolname = '${role}'`).trim(), '20');
+    assert.equal((await h.broker.service.get(a.id)).connectionLimit, 20);
+
+    const holder = new pg.Client({ connectionString: b.url });
+    await holder.connect(); // B is connected while A looks
+    try {
+      for (const sql of ['SELECT * FROM pg_stat_activity', 'SELECT * FROM pg_stat_get_activity(NULL)', 'SELECT * FROM pg_locks', 'SELECT * FROM pg_stat_database', 'SELECT pg_stat_get_db_xact_commit(oid) FROM pg_database', 'SELECT * FROM pg_auth_members']) {
+        const seen = await tryQuery(a.url, sql);
+        assert.equal(seen.ok, false, `${sql} must be refused`);
+        assert.match(seen.ok ? '' : seen.error, /permission denied/);
+      }
+    } finally {
+      await holder.end();
+    }
+    // Ordinary use, psql's and pg_dump's included (a backup runs pg_dump as the add-on's role).
+    assert.equal((await tryQuery(a.url, 'CREATE TABLE t (id int); INSERT INTO t VALUES (1)')).ok, true);
+    assert.match(execFileSync('psql', [a.url, '-X', '-c', '\\dt'], { encoding: 'utf8' }), /public \| t +\| table/);
+    assert.ok((await h.broker.backups!.captureBackup(a.id)).sizeBytes > 0);
+
+    const clients: pg.Client[] = [];
+    try {
+      for (let i = 0; i < 20; i++) {
+        const c = new pg.Client({ connectionString: a.url });
+        await c.connect();
+        clients.push(c);
+      }
+      const extra = await tryQuery(a.url, 'SELECT 1');
+      assert.equal(extra.ok, false, 'the 21st connection is refused');
+      assert.match(extra.ok ? '' : extra.error, /too many connections for role/);
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
+
+    // Postgres lets a role change its own password; the watch puts back the one its apps were given.
+    assert.equal((await tryQuery(a.url, "ALTER ROLE CURRENT_USER PASSWORD 'chosen-by-tenant-1'")).ok, true);
+    const chosen = new URL(a.url);
+    chosen.password = 'chosen-by-tenant-1';
+    assert.equal((await tryQuery(a.url, 'SELECT 1')).ok, false);
+    await h.broker.watch.runOnce();
+    assert.equal((await tryQuery(a.url, 'SELECT 1')).ok, true, 'the stored URL works again');
+    assert.equal((await tryQuery(chosen.toString(), 'SELECT 1')).ok, false, "the tenant's own password no longer does");
   });
 
   test('repeating provision with the same id changes nothing', async () => {

@@ -12,6 +12,8 @@ const { log } = deps;
 // Add-on provisioning runs here; a job interrupted by a restart is picked up again.
 const addonWorker = deps.broker.startWorker();
 await deps.broker.service.resumePending();
+// Quotas and password repair for add-ons on the shared servers; its first pass updates existing add-ons' rules.
+deps.broker.startWatch();
 
 // After the parts that can fail at start, so a failed start does not create an administrator nobody saw.
 const admin = await bootstrapAdmin(deps);

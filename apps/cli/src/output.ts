@@ -47,4 +47,7 @@ export function formatDate(iso: string | null | undefined): string {
 }
 
 /** Quotes a word for POSIX shells (`config --shell`, git's `!` credential helpers). */
+export const formatBytes = (bytes: number): string =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+
 export const shellQuote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;

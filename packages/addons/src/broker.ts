@@ -10,6 +10,7 @@ import { PostgresProvider } from './postgres/provider.ts';
 import type { Providers } from './provider.ts';
 import { RedisProvider } from './redis/provider.ts';
 import { AddonService } from './service.ts';
+import { UsageWatch } from './usage-watch.ts';
 
 export interface BrokerOptions {
   db: Db;
@@ -27,6 +28,10 @@ export interface Broker {
   backups: BackupService | null;
   /** Runs `addons` jobs in this process; call once per process that should do broker work. */
   startWorker(concurrency?: number): Worker<AddonJobData>;
+  /** Quotas and password repair (see usage-watch.ts); `runOnce` runs a pass now. */
+  watch: UsageWatch;
+  /** Runs the watch in this process every ADDONS_WATCH_INTERVAL_MS. */
+  startWatch(): void;
   close(): Promise<void>;
 }
 
@@ -39,12 +44,13 @@ export function createBroker(opts: BrokerOptions): Broker {
   const providers: Providers = { ...(postgres ? { postgres } : {}), ...(redis ? { redis } : {}) };
   const pgBackups = new PostgresBackups({ dir: config.ADDONS_BACKUP_DIR, logger });
 
+  const secrets = [config.ADDONS_POSTGRES_ADMIN_URL, config.ADDONS_REDIS_ADMIN_URL].flatMap((u) => (u ? [decodeURIComponent(new URL(u).password)] : []));
   const deps: BrokerDeps = {
     db: opts.db,
     box: opts.box,
     providers,
     logger,
-    secrets: [config.ADDONS_POSTGRES_ADMIN_URL, config.ADDONS_REDIS_ADMIN_URL].flatMap((u) => (u ? [decodeURIComponent(new URL(u).password)] : [])),
+    secrets,
     onChange: async (change) => {
       if (change.state === 'deprovisioned') await pgBackups.removeAll(change.addonId);
       await opts.onChange?.(change);
@@ -54,6 +60,7 @@ export function createBroker(opts: BrokerOptions): Broker {
   const service = new AddonService({ ...deps, queue, attempts: config.ADDONS_JOB_ATTEMPTS });
   const backups = postgres ? new BackupService({ service, postgres, backups: pgBackups }) : null;
   const workers: Worker<AddonJobData>[] = [];
+  const watch = new UsageWatch({ db: opts.db, box: opts.box, logger, redis, postgres, secrets });
 
   return {
     service,
@@ -63,7 +70,12 @@ export function createBroker(opts: BrokerOptions): Broker {
       workers.push(worker);
       return worker;
     },
+    watch,
+    startWatch() {
+      watch.start(config.ADDONS_WATCH_INTERVAL_MS);
+    },
     async close() {
+      await watch.stop();
       await Promise.all(workers.map((w) => w.close()));
       await queue.close();
       await Promise.all(Object.values(providers).map((p) => p.close()));

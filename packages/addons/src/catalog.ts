@@ -8,12 +8,31 @@ export interface Plan {
   service: ServiceName;
   name: string;
   description: string;
+  /** What one add-on of the plan may use on the shared server (enforced by the broker and the server). */
+  limits: PlanLimits;
 }
+
+export interface PlanLimits {
+  /** Redis: the add-on's keys may hold this much; above it writes are refused until it frees space. */
+  memoryBytes?: number;
+  /** Postgres: at most this many open connections for the add-on's role (the server allows 100 in all). */
+  connections?: number;
+}
+
+const MB = 1024 * 1024;
 
 /** The catalog (OSB `GET /v2/catalog`): services and their plans. */
 export const catalog: readonly Plan[] = [
-  { id: 'postgres:shared', service: 'postgres', name: 'shared', description: 'PostgreSQL 15: a private database and login role on the managed cluster' },
-  { id: 'redis:shared', service: 'redis', name: 'shared', description: 'Redis 7: a private ACL user limited to its own key prefix on the managed server' },
+  {
+    id: 'postgres:shared', service: 'postgres', name: 'shared',
+    description: 'PostgreSQL 15: a private database and login role on the managed cluster, up to 20 connections',
+    limits: { connections: 20 },
+  },
+  {
+    id: 'redis:shared', service: 'redis', name: 'shared',
+    description: 'Redis 7: a private ACL user limited to its own key prefix on the managed server, up to 25 MB',
+    limits: { memoryBytes: 25 * MB },
+  },
 ];
 
 export const defaultPlan: Record<ServiceName, string> = { postgres: 'shared', redis: 'shared' };

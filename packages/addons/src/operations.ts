@@ -53,7 +53,7 @@ export async function runOperation(deps: BrokerDeps, addonId: string, operation:
       const stored = addon.credentials ? deps.box.decryptJson<StoredCredentials>(addon.credentials) : null;
       secret = stored?.secret ?? newSecret();
       if (!stored) await db.addon.update({ where: { id: addonId }, data: { credentials: deps.box.encryptJson({ secret }) } });
-      const credentials = await provider.provision(addonId, secret);
+      const credentials = await provider.provision(addonId, secret, planById(addon.planId).limits);
       await finish(deps, addonId, expected, { state: 'available', credentials: deps.box.encryptJson(credentials), failure: null });
     } else {
       await provider.deprovision(addonId);

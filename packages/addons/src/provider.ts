@@ -1,3 +1,5 @@
+import type { PlanLimits } from './catalog.ts';
+
 /** What every add-on provider implements: one file per provider, each idempotent. */
 export type ServiceName = 'postgres' | 'redis';
 
@@ -19,8 +21,9 @@ export interface AddonProvider {
    * Creates (or completes, or brings back in line) the resources of add-on
    * `addonId` so they accept `secret`. Safe to repeat and to resume after a
    * crash at any step; calling it with a new secret rotates the password.
+   * `limits` are the plan's, applied on the server where it can enforce them.
    */
-  provision(addonId: string, secret: string): Promise<Credentials>;
+  provision(addonId: string, secret: string, limits: PlanLimits): Promise<Credentials>;
   /** Revokes access and deletes the data. Succeeds when nothing is left to remove. */
   deprovision(addonId: string): Promise<void>;
   /** True when any resource of this add-on still exists on the server. */

@@ -27,6 +27,10 @@ export interface AddonView {
   lastOperation: string | null;
   failure: string | null;
   attachments: { appId: string; alias: string }[];
+  /** The plan's memory quota and the usage watch's last measurement (Redis), or null. */
+  usage: { bytes: number | null; quotaBytes: number; overQuota: boolean; measuredAt: Date | null } | null;
+  /** The plan's connection limit (Postgres), or null. */
+  connectionLimit: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -157,7 +161,7 @@ export class AddonService {
   async rotateCredentials(addonId: string): Promise<{ appIds: string[] }> {
     const addon = await this.row(addonId);
     if (addon.state !== 'available') throw conflict(`${addon.name} is ${addon.state}; only an available add-on can rotate credentials`);
-    const credentials = await providerFor(this.deps.providers, addon.planId).provision(addonId, newSecret());
+    const credentials = await providerFor(this.deps.providers, addon.planId).provision(addonId, newSecret(), planById(addon.planId).limits);
     await this.deps.db.addon.update({ where: { id: addonId }, data: { credentials: this.deps.box.encryptJson(credentials), lastOperation: 'rotate' } });
     return { appIds: addon.attachments.map((a) => a.appId) };
   }
@@ -213,7 +217,17 @@ export class AddonService {
 function view(addon: AddonRow): AddonView {
   const plan = planById(addon.planId);
   const { id, name, teamId, ownerAppId, state, lastOperation, failure, createdAt, updatedAt, attachments } = addon;
-  return { id, name, service: plan.service, plan: plan.name, teamId, ownerAppId, state, lastOperation, failure, attachments, createdAt, updatedAt };
+  const { memoryBytes, connections } = plan.limits;
+  const usage = memoryBytes === undefined ? null : {
+    bytes: addon.usageBytes === null ? null : Number(addon.usageBytes),
+    quotaBytes: memoryBytes,
+    overQuota: addon.overQuota,
+    measuredAt: addon.usageAt,
+  };
+  return {
+    id, name, service: plan.service, plan: plan.name, teamId, ownerAppId, state, lastOperation, failure, attachments, usage,
+    connectionLimit: connections ?? null, createdAt, updatedAt,
+  };
 }
 
 const isUniqueViolation = (e: unknown): boolean => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';

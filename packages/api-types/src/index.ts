@@ -336,6 +336,13 @@ export interface Addon {
   ownerApp: string | null;
   /** App names (null: an app gone meanwhile) and the vars each attachment sets. */
   attachments: { app: string | null; alias: string; configVars: string[] }[];
+  /**
+   * Redis: the plan's memory quota and the last measurement of the add-on's keys
+   * (null bytes: not measured yet). Over quota, writes are refused until it frees space.
+   */
+  usage: { bytes: number | null; quotaBytes: number; overQuota: boolean; measuredAt: string | null } | null;
+  /** Postgres: the most connections the add-on's role may open at once. */
+  connectionLimit: number | null;
   createdAt: string;
   updatedAt: string;
 }

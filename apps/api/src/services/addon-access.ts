@@ -39,6 +39,8 @@ export async function addonView(deps: Deps, addon: AddonView): Promise<Addon> {
     failure: addon.failure,
     ownerApp: addon.ownerAppId ? (nameOf.get(addon.ownerAppId) ?? null) : null,
     attachments: addon.attachments.map((a) => ({ app: nameOf.get(a.appId) ?? null, alias: a.alias, configVars: suffixes.map((s) => `${a.alias}_${s}`) })),
+    usage: addon.usage ? { ...addon.usage, measuredAt: addon.usage.measuredAt?.toISOString() ?? null } : null,
+    connectionLimit: addon.connectionLimit,
     createdAt: addon.createdAt.toISOString(),
     updatedAt: addon.updatedAt.toISOString(),
   };

@@ -5,9 +5,15 @@ import { api } from '../client.ts';
 import { authedClient, optionalApp, resolveApp } from '../context.ts';
 import { SlipwayCliError } from '../errors.ts';
 import { appOption, jsonOption, type AppOpts, type JsonOpts } from '../options.ts';
-import { formatDate, heading, keyValues, print, printJson, table } from '../output.ts';
+import { formatBytes, formatDate, heading, keyValues, print, printJson, table } from '../output.ts';
 
 const planOf = (a: Addon): string => `${a.service}:${a.plan}`;
+
+/** `1.2 MB of 25.0 MB`, and what happens over quota. */
+function usageLine(usage: NonNullable<Addon['usage']>): string {
+  const used = usage.bytes === null ? 'not measured yet' : formatBytes(usage.bytes);
+  return `${used} of ${formatBytes(usage.quotaBytes)}${usage.overQuota ? ' (over quota: writes refused until it frees space)' : ''}`;
+}
 const attachedTo = (a: Addon): string => a.attachments.map((t) => `${t.app ?? '?'} as ${t.alias}`).join(', ');
 
 interface CreateOpts extends AppOpts {
@@ -93,6 +99,8 @@ export function register(program: Command): void {
         ['Plan', planOf(addon)],
         ['State', addon.state],
         ...(addon.failure ? [['Failure', addon.failure] as [string, string]] : []),
+        ...(addon.usage ? [['Memory', usageLine(addon.usage)] as [string, string]] : []),
+        ...(addon.connectionLimit !== null ? [['Connections', `at most ${addon.connectionLimit}`] as [string, string]] : []),
         ['Owner app', addon.ownerApp],
         ['Attached to', addon.attachments.map((t) => `${t.app ?? '?'} as ${t.alias} (${t.configVars.join(', ')})`).join('; ') || 'nothing'],
         ['Created', formatDate(addon.createdAt)],

@@ -6,13 +6,10 @@ import { authedClient, resolveApp } from '../context.ts';
 import { SlipwayCliError } from '../errors.ts';
 import { runInteractive } from '../external-tool.ts';
 import { appOption, jsonOption, type AppOpts, type JsonOpts } from '../options.ts';
-import { formatDate, heading, print, printJson, table } from '../output.ts';
+import { formatBytes, formatDate, heading, print, printJson, table } from '../output.ts';
 import { psqlInvocation } from '../tool-args.ts';
 
 const ADDON_ARG = 'name or alias on the app; default: DATABASE';
-
-const size = (bytes: number): string =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
 /** The Postgres add-on a pg:* command means: see resolveAddon. */
 async function postgresAddon(arg: string | undefined, opts: AppOpts) {
@@ -46,7 +43,7 @@ export function register(program: Command): void {
       if (!backups.length) return print('No backups yet: capture one with `slipway pg:backups:capture`');
       print(table(backups, [
         { header: 'ID', value: (b) => b.id },
-        { header: 'Size', value: (b) => size(b.sizeBytes) },
+        { header: 'Size', value: (b) => formatBytes(b.sizeBytes) },
         { header: 'Created', value: (b) => formatDate(b.createdAt) },
       ]));
     });
@@ -59,7 +56,7 @@ export function register(program: Command): void {
       const { client, addon } = await postgresAddon(arg, opts);
       process.stderr.write(`Capturing a backup of ${addon.name}...\n`);
       const backup = await client.post<Backup>(api`/v1/addons/${addon.id}/backups`);
-      print(`Captured backup ${backup.id} of ${addon.name} (${size(backup.sizeBytes)})`);
+      print(`Captured backup ${backup.id} of ${addon.name} (${formatBytes(backup.sizeBytes)})`);
     });
 
   program

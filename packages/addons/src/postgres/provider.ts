@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '@slipway/core';
+import type { PlanLimits } from '../catalog.ts';
 import type { AddonProvider, Credentials } from '../provider.ts';
 import { resourceName } from '../names.ts';
 import { scramVerifier } from './scram.ts';
@@ -22,6 +23,7 @@ export interface PgTarget {
 }
 
 const duplicateObject = '42710';
+const invalidPassword = '28P01';
 const duplicateDatabase = '42P04';
 const hasCode = (e: unknown, code: string): boolean => (e as { code?: string } | null)?.code === code;
 
@@ -39,10 +41,10 @@ export class PostgresProvider implements AddonProvider {
     this.admin = new URL(opts.adminUrl);
   }
 
-  async provision(addonId: string, secret: string): Promise<Credentials> {
+  async provision(addonId: string, secret: string, limits: PlanLimits): Promise<Credentials> {
     const name = resourceName(addonId);
     await this.withAdmin('postgres', async (c) => {
-      await this.ensureRole(c, name, secret);
+      await this.ensureRole(c, name, secret, limits);
       await this.ensureDatabase(c, name);
     });
     // Inside the new database: the role may create objects in schema public.
@@ -77,6 +79,27 @@ export class PostgresProvider implements AddonProvider {
     });
   }
 
+  /**
+   * Whether the add-on's role still accepts `secret`. Postgres lets any role
+   * change its own password, which would break the URL its apps were given;
+   * the usage watch calls this and provisions again (restoring it) on false.
+   * Throws when it cannot tell (server down, the role's connections all in use).
+   */
+  async acceptsSecret(addonId: string, secret: string): Promise<boolean> {
+    const { host, port, user, database } = this.target(addonId);
+    const client = new pg.Client({ host, port, user, database, password: secret, connectionTimeoutMillis: this.opts.connectTimeoutMs ?? 5000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return true;
+    } catch (e) {
+      if (hasCode(e, invalidPassword)) return false;
+      throw e;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
   /** The server as the control plane reaches it (backups run from here). */
   target(addonId: string): PgTarget {
     const name = resourceName(addonId);
@@ -91,8 +114,18 @@ export class PostgresProvider implements AddonProvider {
     return { url: `postgresql://${name}:${secret}@${host}:${port}/${name}`, username: name, secret, extra: {} };
   }
 
-  private async ensureRole(c: pg.Client, name: string, secret: string): Promise<void> {
-    const attrs = `LOGIN NOCREATEDB NOCREATEROLE PASSWORD ${c.escapeLiteral(scramVerifier(secret))}`;
+  /**
+   * Sets the role's password and limits again without creating anything (so it
+   * cannot race a destroy): for add-ons made before a limit existed, and for a
+   * role that changed its own password. Fails when the role does not exist.
+   */
+  async restoreRole(addonId: string, secret: string, limits: PlanLimits): Promise<void> {
+    const name = resourceName(addonId);
+    await this.withAdmin('postgres', (c) => c.query(`ALTER ROLE ${ident(c, name)} ${roleAttributes(c, secret, limits)}`));
+  }
+
+  private async ensureRole(c: pg.Client, name: string, secret: string, limits: PlanLimits): Promise<void> {
+    const attrs = roleAttributes(c, secret, limits);
     if (!(await this.roleExists(c, name))) {
       try {
         await c.query(`CREATE ROLE ${ident(c, name)} NOSUPERUSER NOREPLICATION NOBYPASSRLS ${attrs}`);
@@ -140,3 +173,11 @@ export class PostgresProvider implements AddonProvider {
 }
 
 const ident = (c: pg.Client, name: string): string => c.escapeIdentifier(name);
+
+/**
+ * The role cannot raise its own CONNECTION LIMIT (that needs CREATEROLE), so one
+ * add-on cannot take all of the server's connections from the others.
+ */
+function roleAttributes(c: pg.Client, secret: string, limits: PlanLimits): string {
+  return `LOGIN NOCREATEDB NOCREATEROLE CONNECTION LIMIT ${limits.connections ?? -1} PASSWORD ${c.escapeLiteral(scramVerifier(secret))}`;
+}

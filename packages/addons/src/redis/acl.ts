@@ -9,37 +9,43 @@ import { createHash } from 'node:crypto';
  * every key and channel: ioredis `keyPrefix`, BullMQ `prefix`, connect-redis
  * `prefix` and similar options do that without code changes.
  *
- * Denied on top of the admin and dangerous categories: commands that see or
- * touch the whole server rather than keys (SCAN and RANDOMKEY return any key's
- * name, PUBSUB lists every channel, FUNCTION and SCRIPT FLUSH/KILL act on
- * state shared by all users), and SELECT/MOVE so data stays in db 0.
- * INFO stays allowed: client libraries (BullMQ) read the server version from it.
+ * Deny by default: only the data-type, pub/sub, transaction and scripting
+ * categories, minus the admin and dangerous ones, minus what sees or touches the
+ * whole server or other databases rather than the user's own keys:
+ *  - SCAN, RANDOMKEY, DBSIZE (any key's name, the key count), PUBSUB (every channel);
+ *  - FUNCTION/FCALL and SCRIPT FLUSH/KILL/DEBUG (state shared by every user);
+ *  - SELECT, MOVE, COPY (COPY ... DB n): data stays in db 0, where quotas are counted;
+ *  - MEMORY but USAGE (which is checked against the key pattern).
+ * Not granted at all: INFO (all tenants' key counts and command stats), CLIENT
+ * (TRACKING BCAST reports others' key names; LIST, KILL), MONITOR, CONFIG, DEBUG,
+ * WAIT. CLIENT SETNAME/GETNAME are given back: they touch only the caller's own
+ * connection and BullMQ workers fail without SETNAME. Clients that read INFO at
+ * connect must skip it (BullMQ `skipVersionCheck: true`; ioredis warns and goes on).
  */
-export function aclRules(prefix: string, secret: string): string[] {
+export function permissionRules(prefix: string, writable: boolean): string[] {
   return [
-    'reset',
     'on',
-    `#${sha256(secret)}`,
+    'resetkeys',
     `~${prefix}*`,
+    'resetchannels',
     `&${prefix}*`,
-    '+@all',
+    'clearselectors',
+    'nocommands',
+    ...['read', 'write', 'keyspace', 'string', 'hash', 'list', 'set', 'sortedset', 'bitmap', 'hyperloglog', 'geo', 'stream', 'pubsub', 'transaction', 'scripting'].map((c) => `+@${c}`),
     '-@admin',
     '-@dangerous',
-    '+info',
-    '-scan',
-    '-randomkey',
-    '-dbsize',
-    '-pubsub',
-    '-function',
-    '-fcall',
-    '-fcall_ro',
-    '-script|flush',
-    '-script|kill',
-    '-select',
-    '-move',
-    '-memory',
-    '+memory|usage',
+    ...['scan', 'randomkey', 'dbsize', 'pubsub', 'function', 'fcall', 'fcall_ro', 'script', 'select', 'move', 'copy', 'memory', 'wait'].map((c) => `-${c}`),
+    ...['script|load', 'script|exists', 'memory|usage', 'ping', 'echo', 'auth', 'hello', 'quit', 'reset', 'client|setname', 'client|getname'].map((c) => `+${c}`),
+    ...(writable ? [] : readOnlyRules),
   ];
+}
+
+/** Over quota: no command that adds data, but every way to free space. */
+const readOnlyRules = ['-@write', ...['del', 'unlink', 'getdel', 'expire', 'pexpire', 'expireat', 'pexpireat'].map((c) => `+${c}`)];
+
+/** The whole user: password (replacing any earlier one) and permissions. */
+export function aclRules(prefix: string, secret: string, writable: boolean): string[] {
+  return ['resetpass', `#${sha256(secret)}`, ...permissionRules(prefix, writable)];
 }
 
 /** Redis stores only this hash, so the clear password never crosses the wire to it. */

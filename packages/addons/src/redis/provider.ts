@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '@slipway/core';
+import type { PlanLimits } from '../catalog.ts';
 import type { AddonProvider, Credentials } from '../provider.ts';
 import { resourceName } from '../names.ts';
-import { aclRules } from './acl.ts';
+import { aclRules, permissionRules } from './acl.ts';
 
 export interface RedisProviderOptions {
   /** Admin ACL user on the managed Redis (scripts/addon-servers.sh prints it). */
@@ -22,10 +23,13 @@ export class RedisProvider implements AddonProvider {
     this.admin = new URL(opts.adminUrl);
   }
 
-  async provision(addonId: string, secret: string): Promise<Credentials> {
+  /** The plan's memory quota is not set here: Redis has none per user, the usage watch enforces it. */
+  async provision(addonId: string, secret: string, _limits: PlanLimits): Promise<Credentials> {
     const user = resourceName(addonId);
     const redis = await this.connection();
-    await redis.call('ACL', 'SETUSER', user, ...aclRules(keyPrefix(user), secret));
+    // A rotation must not lift a write stop the usage watch imposed.
+    const writable = !(await redis.sismember(overQuotaKey, user));
+    await redis.call('ACL', 'SETUSER', user, ...aclRules(keyPrefix(user), secret, writable));
     await this.persist(redis);
     this.opts.logger.info({ addonId, user }, 'redis add-on ready');
     const host = this.opts.publicHost ?? this.admin.hostname;
@@ -40,16 +44,65 @@ export class RedisProvider implements AddonProvider {
   async deprovision(addonId: string): Promise<void> {
     const user = resourceName(addonId);
     const redis = await this.connection();
-    // Deleting the user also disconnects every client logged in as it.
-    await redis.call('ACL', 'DELUSER', user);
-    await this.persist(redis);
+    await this.removeUser(addonId);
     await this.deleteKeys(redis, keyPrefix(user));
     this.opts.logger.info({ addonId, user }, 'redis add-on removed');
+  }
+
+  /** Deleting the user also disconnects every client logged in as it. */
+  async removeUser(addonId: string): Promise<void> {
+    const user = resourceName(addonId);
+    const redis = await this.connection();
+    await redis.call('ACL', 'DELUSER', user);
+    await redis.srem(overQuotaKey, user);
+    await this.persist(redis);
   }
 
   async exists(addonId: string): Promise<boolean> {
     const redis = await this.connection();
     return (await redis.call('ACL', 'GETUSER', resourceName(addonId))) !== null;
+  }
+
+  /**
+   * Re-applies the add-on's permissions (bringing users made by an earlier
+   * version up to date) with writes allowed or stopped; the password stays.
+   * Returns false when the user does not exist.
+   */
+  async setWritable(addonId: string, writable: boolean): Promise<boolean> {
+    const user = resourceName(addonId);
+    const redis = await this.connection();
+    if ((await redis.call('ACL', 'GETUSER', user)) === null) return false;
+    // ACL first: SADD is refused once the server is full, which is when the stop matters most.
+    await redis.call('ACL', 'SETUSER', user, ...permissionRules(keyPrefix(user), writable));
+    await this.persist(redis);
+    await (writable ? redis.srem(overQuotaKey, user) : redis.sadd(overQuotaKey, user));
+    return true;
+  }
+
+  /**
+   * Bytes held by each add-on's keys (MEMORY USAGE, summed by key prefix) in one
+   * SCAN of db 0, the only database tenants can reach. At most `maxKeys` keys are
+   * measured per call, so a huge keyspace yields lower bounds rather than a stall.
+   */
+  async usage(maxKeys = 1_000_000): Promise<{ bytes: Map<string, number>; complete: boolean }> {
+    const redis = await this.connection();
+    const bytes = new Map<string, number>();
+    let cursor = '0';
+    let seen = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', 'addon_*', 'COUNT', 1000);
+      cursor = next;
+      const pipeline = redis.pipeline();
+      for (const key of keys) pipeline.call('MEMORY', 'USAGE', key);
+      const results = keys.length ? ((await pipeline.exec()) ?? []) : [];
+      results.forEach(([error, size], i) => {
+        const key = keys[i]!;
+        const end = key.indexOf(':'); // every tenant key starts with `<user>:`
+        if (!error && typeof size === 'number' && end > 0) bytes.set(key.slice(0, end), (bytes.get(key.slice(0, end)) ?? 0) + size);
+      });
+      seen += keys.length;
+    } while (cursor !== '0' && seen < maxKeys);
+    return { bytes, complete: cursor === '0' };
   }
 
   async close(): Promise<void> {
@@ -112,3 +165,5 @@ export class RedisProvider implements AddonProvider {
 }
 
 const keyPrefix = (user: string): string => `${user}:`;
+/** Users whose writes the usage watch stopped; outside every tenant's key pattern. */
+const overQuotaKey = 'slipway:over-quota';
