@@ -114,7 +114,7 @@ test('X-Forwarded-For from an untrusted peer is ignored: the audit records the r
 test('per-account lockout: failures from many addresses lock the account; 429 says when; a known address still logs in', async () => {
   const victim = await newUser();
   const bystander = await newUser();
-  // The victim logged in before from 127.0.0.1: that address stays exempt from the lockout.
+  // The victim logged in before from 127.0.0.1: that address counts in a bucket of its own.
   assert.equal((await login(api.url, { ...victim, tokenDescription: 'usual' })).status, 200);
   const base = randomInt(20, 200);
   for (let i = 0; i < 3; i++) {
@@ -130,7 +130,7 @@ test('per-account lockout: failures from many addresses lock the account; 429 sa
   // Refused attempts do not extend the lock.
   const again = await login(api.url, { ...victim, tokenDescription: 't' }, {}, `127.0.0.${base + 3}`);
   assert.ok(Number(again.headers['retry-after']) <= retryAfter);
-  assert.equal((await login(api.url, { ...victim, tokenDescription: 'usual' })).status, 200, 'the usual address is exempt');
+  assert.equal((await login(api.url, { ...victim, tokenDescription: 'usual' })).status, 200, 'the usual address has a bucket of its own');
   assert.equal((await login(api.url, { ...bystander, tokenDescription: 'b' }, {}, `127.0.0.${base + 3}`)).status, 200, 'other accounts are not locked');
 });
 

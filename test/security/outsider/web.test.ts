@@ -203,7 +203,7 @@ describe('outsider: CSRF, forwarded-for spoofing and login lockout, oversized ag
     const cli = await world.alice.shell.slipway(['login', '--api', world.platform.apiUrl, '--email', victim.email, '--password', victim.password]);
     assert.notEqual(cli.code, 0);
     assert.match(cli.out, /locked until \d\d:\d\d:\d\d UTC/);
-    // The victim's usual address is exempt; other accounts are untouched.
+    // The victim's usual address counts apart; other accounts are untouched.
     assert.equal((await login(victim.email, victim.password, {}, usual, 'usual')).status, 200);
     assert.equal((await login(world.bob.email, world.bob.password, {}, `127.0.0.${base + 10}`, 'bob')).status, 200);
   });

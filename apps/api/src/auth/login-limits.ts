@@ -25,9 +25,10 @@ const knownKey = (account: string, ip: string) => `slipway:login:known:${account
  *  - per client address (req.ip: the peer, or what a TRUSTED_PROXIES proxy says), LOGIN_RATE_LIMIT a minute;
  *  - per account (normalized email), LOGIN_ACCOUNT_FAILURES failed attempts in a fixed window of
  *    LOGIN_LOCKOUT_WINDOW_SECONDS, from any number of addresses; then the account's password login is locked until the
- *    window ends (answers 429 with Retry-After). Refused attempts do not extend the window, successful logins are not
- *    counted, and an address that logged into the account before is exempt, so a stranger who knows an email can lock
- *    out only new addresses, for one window at a time. Sessions and API tokens are never affected.
+ *    window ends (answers 429 with Retry-After). Only wrong passwords count (refused attempts neither count nor extend
+ *    the window). An address that logged into the account before (within 30 days) counts in a bucket of its own, so a
+ *    stranger who knows an email locks out only addresses new to the account, for one window at a time, while someone
+ *    sharing the owner's address gets no more guesses than a stranger. Sessions and API tokens are never affected.
  */
 export function loginLimits(deps: Deps): RequestHandler[] {
   const { config, redis } = deps;
@@ -38,6 +39,12 @@ export function loginLimits(deps: Deps): RequestHandler[] {
     new RedisStore({ prefix, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> });
   // We decide which X-Forwarded-For to believe (TRUSTED_PROXIES); the library need not warn about the ones we ignore.
   const validate = { xForwardedForHeader: false };
+
+  const bucketOf = async (req: Request): Promise<string> => {
+    const account = accountOf(req)!;
+    const known = await redis.exists(knownKey(account, req.ip ?? ''));
+    return known ? `${account}:${req.ip}` : account;
+  };
 
   const perAddress = rateLimit({
     windowMs: 60_000,
@@ -52,15 +59,14 @@ export function loginLimits(deps: Deps): RequestHandler[] {
   const perAccount = rateLimit({
     windowMs: config.LOGIN_LOCKOUT_WINDOW_SECONDS * 1000,
     limit: config.LOGIN_ACCOUNT_FAILURES,
+    // Only a wrong password counts: not refusals (429, CSRF, validation) that never checked one.
     skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
     standardHeaders: false,
     legacyHeaders: false,
     validate,
-    keyGenerator: (req) => accountOf(req)!,
-    skip: async (req) => {
-      const account = accountOf(req);
-      return account === null || (await redis.exists(knownKey(account, req.ip ?? ''))) === 1;
-    },
+    keyGenerator: (req) => bucketOf(req),
+    skip: (req) => accountOf(req) === null,
     store: store(`slipway:rl:login-account:${platform}:`),
     handler: (req, res, next) =>
       next(
