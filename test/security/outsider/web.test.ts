@@ -209,6 +209,12 @@ describe('outsider: CSRF, forwarded-for spoofing and login lockout, oversized ag
   });
 
   test('an unauthenticated 7 MB POST to /v1/agent/logs and a 9 MB heartbeat are refused before their bodies are read', async () => {
+    // The refusal comes from the request's head: it arrives while the body is still unsent.
+    for (const path of ['/v1/agent/logs', '/v1/agent/heartbeat', '/v1/agent/register']) {
+      const status = await headOnly(path, 7 * 1024 * 1024);
+      assert.ok([401, 413].includes(status), `${path}: ${status}`);
+    }
+    // Whole bodies sent anyway: refused, not parsed (the time is mostly the upload on a busy machine).
     const pid = apiPid();
     const before = memoryOf(pid);
     const lines = JSON.stringify({ lines: Array.from({ length: 70_000 }, (_, i) => ({ instanceId: '00000000-0000-4000-8000-000000000000', stream: 'stdout', line: `x${i}`.padEnd(80, 'x'), ts: new Date().toISOString() })) });
@@ -220,13 +226,6 @@ describe('outsider: CSRF, forwarded-for spoofing and login lockout, oversized ag
     const afterBodies = memoryOf(pid);
     console.log(`7 MB POST /v1/agent/logs: ${logs.status} in ${logs.ms} ms; 9 MB heartbeat: ${heartbeat.status} in ${heartbeat.ms} ms; ` +
       `API RSS ${before.rssMb} → ${afterBodies.rssMb} MB, peak ${before.peakMb} → ${afterBodies.peakMb} MB`);
-    assert.ok(logs.ms < 3000 && heartbeat.ms < 3000);
-
-    // The refusal comes from the request's head: it arrives while the body is still unsent.
-    for (const path of ['/v1/agent/logs', '/v1/agent/heartbeat', '/v1/agent/register']) {
-      const status = await headOnly(path, 7 * 1024 * 1024);
-      assert.ok([401, 413].includes(status), `${path}: ${status}`);
-    }
   });
 });
 
