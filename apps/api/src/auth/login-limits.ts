@@ -5,7 +5,7 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { SlipwayError } from '@slipway/core';
 import type { Deps } from '../deps.ts';
 
-/** How long an address that logged into an account stays exempt from that account's lockout. */
+/** How long an address that logged into an account keeps a lockout bucket of its own for that account. */
 const KNOWN_ADDRESS_TTL_SECONDS = 30 * 86_400;
 
 /**
