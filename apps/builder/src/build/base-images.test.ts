@@ -48,7 +48,10 @@ const allowed: [string, string, string][] = [
     `FROM ${stack.id} AS Deps\nRUN npm ci\nFROM deps\nCOPY --from=deps /a /b\nCOPY --chown=1:1 --from=0 /a /b\n`,
   ],
   ['a build argument with a default', 'ARG BASE=alice-app:v3\nFROM $BASE\nFROM ${BASE}', `ARG BASE=alice-app:v3\nFROM ${mine.id}\nFROM ${mine.id}`],
-  ['COPY --from an own image, quoted', 'FROM slipway/stack-node:20\nCOPY --from="alice-app:v3" /app /app', `FROM ${stack.id}\nCOPY --from=${mine.id} /app /app`],
+  ['COPY --from an own image', 'FROM slipway/stack-node:20\nCOPY --chown=1000:1000 --from=alice-app:v3 /app /app', `FROM ${stack.id}\nCOPY --chown=1000:1000 --from=${mine.id} /app /app`],
+  ['CRLF line ends, a comment and an empty line in a continuation', 'FROM slipway/stack-node:20\r\nRUN a \\\r\n# note\r\n\r\n  b\r\n', `FROM ${stack.id}\r\nRUN a \\\r\n# note\r\n\r\n  b\r\n`],
+  ['the backtick escape directive', '# escape=`\nFROM `\n  slipway/stack-node:20\nRUN a `\n  b\n', `# escape=\`\nFROM \`\n  ${stack.id}\nRUN a \`\n  b\n`],
+  ['a platform flag with a build argument', 'FROM --platform=$BUILDPLATFORM slipway/stack-node:20', `FROM --platform=$BUILDPLATFORM ${stack.id}`],
   ['a continued FROM line', 'FROM \\\n  slipway/stack-node:20 \\\n  AS b\n', `FROM \\\n  ${stack.id} \\\n  AS b\n`],
 ];
 
@@ -87,8 +90,27 @@ const refused: [string, string, string][] = [
   ['a build argument with a modifier', 'ARG X=a\nFROM ${X:-bob-app:v4}', 'Dockerfile: FROM ${X:-bob-app:v4}: only $NAME and ${NAME} build arguments can be used in FROM'],
   ['a quoted FROM', 'FROM "bob-app:v4"', 'Dockerfile: FROM "bob-app:v4": write the image name without quotes, escapes or line breaks'],
   ['a FROM split inside the name', 'FROM bob-\\\napp:v4', 'Dockerfile: FROM bob-\\\napp:v4: write the image name without quotes, escapes or line breaks'],
-  ['COPY --from a build argument', 'ARG S=bob-app:v4\nFROM slipway/stack-node:20\nCOPY --from=$S /a .', 'Dockerfile: COPY --from=$S: name a stage, a stage index or an image directly (no build arguments, escapes or line breaks)'],
-  ['COPY --from with no value', 'FROM slipway/stack-node:20\nCOPY --from= /a .', 'Dockerfile: COPY --from=: name a stage, a stage index or an image directly (no build arguments, escapes or line breaks)'],
+  ['COPY --from a build argument', 'ARG S=bob-app:v4\nFROM slipway/stack-node:20\nCOPY --from=$S /a .', 'Dockerfile: COPY --from=$S: name a stage, a stage index or an image directly (no build arguments, quotes, escapes or line breaks)'],
+  ['COPY --from with quotes (the engine would unquote it)', 'FROM slipway/stack-node:20\nCOPY --from="bob-app:v4" /a .', 'Dockerfile: COPY --from="bob-app:v4": write flags as --name=value, without quotes, escapes or line breaks'],
+  ['a flag name in quotes (the engine reads --from)', 'FROM slipway/stack-node:20\nCOPY --fr"om"=bob-app:v4 /a .', 'Dockerfile: COPY --fr"om"=bob-app:v4: write flags as --name=value, without quotes, escapes or line breaks'],
+  [
+    'a quoted flag that swallows the image the parser sees',
+    'FROM --"x slipway/stack-node:20 y" bob-app:v4\nRUN cat /app/secret.txt',
+    'Dockerfile: FROM --"x: write flags as --name=value, without quotes, escapes or line breaks',
+  ],
+  [
+    'a heredoc, which hides a FROM from the parser but not from the classic builder',
+    'FROM slipway/stack-node:20\nRUN <<CMD\nFROM bob-app:v4\nRUN cat /app/secret.txt\nCMD\n',
+    'Dockerfile: line 3 reads as different instructions to the builder and to the engine (heredocs are not supported, nor instructions split in unusual ways); write one instruction per line',
+  ],
+  [
+    'a continuation that starts an instruction on an empty line',
+    'FROM slipway/stack-node:20\n\\\nFROM bob-app:v4\n',
+    'Dockerfile: line 2 reads as different instructions to the builder and to the engine (heredocs are not supported, nor instructions split in unusual ways); write one instruction per line',
+  ],
+  ['a lone carriage return', 'FROM slipway/stack-node:20\rFROM bob-app:v4', 'Dockerfile: its escape directive or line endings are not supported'],
+  ['an escape directive the engine refuses', '# escape=x\nFROM slipway/stack-node:20', 'Dockerfile: its escape directive or line endings are not supported'],
+  ['COPY --from with no value', 'FROM slipway/stack-node:20\nCOPY --from= /a .', 'Dockerfile: COPY --from=: name a stage, a stage index or an image directly (no build arguments, quotes, escapes or line breaks)'],
 ];
 
 for (const [what, dockerfile, message] of refused) {

@@ -1,5 +1,6 @@
-import { Copy, DockerfileParser, From, Onbuild, type Flag } from 'dockerfile-ast';
+import { Copy, DockerfileParser, From, Onbuild, type Flag, type Instruction } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { engineInstructions } from './engine-instructions.ts';
 
 /** One place a Dockerfile names an image rather than an earlier stage or `scratch`. */
 export interface ImageRef {
@@ -18,6 +19,8 @@ export class UncheckableDockerfile extends Error {}
 
 // One token without whitespace, escapes or quotes: what the builder reads is all the engine can read.
 const PLAIN = /^[\w.:/@${}-]+$/;
+// A flag as `--name=value`, nothing the engine would unquote or unescape into another flag or value.
+const PLAIN_FLAG = /^--[a-zA-Z][\w-]*(=[\w.:/@${},=+-]*)?$/;
 const VARIABLE = /\$\{(\w+)\}|\$(\w+)/g;
 
 /**
@@ -25,15 +28,19 @@ const VARIABLE = /\$\{(\w+)\}|\$(\w+)/g;
  * that names neither an earlier stage nor `scratch`. A FROM may use the build arguments
  * declared before the first FROM that have a default (builds get no --build-arg); anything
  * the builder cannot resolve to the same image the engine would use is refused, and so is
- * an ONBUILD COPY --from (it would run in a later build, unchecked).
+ * an ONBUILD COPY --from (it would run in a later build, unchecked). The text is read by a
+ * full parser (dockerfile-ast) and refused where the engine would split it into other
+ * instructions, so no instruction can hide from the check.
  */
 export function imageRefs(text: string): ImageRef[] {
   const doc = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
   const dockerfile = DockerfileParser.parse(text);
+  sameAsEngine(dockerfile.getEscapeCharacter(), dockerfile.getInstructions(), text);
   const defaults = new Map(dockerfile.getInitialARGs().map((a) => [a.getProperty()?.getName() ?? '', a.getProperty()?.getValue() ?? null]));
   const stages: (string | null)[] = [];
   const refs: ImageRef[] = [];
   for (const instruction of dockerfile.getInstructions()) {
+    if (instruction instanceof From || instruction instanceof Copy) plainFlags(doc, instruction.getFlags(), instruction.getKeyword());
     if (instruction instanceof From) {
       const range = instruction.getImageRange();
       if (!range) throw new UncheckableDockerfile('Dockerfile: a FROM names no image');
@@ -55,28 +62,23 @@ export function imageRefs(text: string): ImageRef[] {
       const earlier = stages.slice(0, -1);
       for (const flag of fromFlags(instruction.getFlags())) {
         const range = flag.getValueRange();
-        const written = range ? doc.getText(range) : '';
-        const image = unquote(written);
-        if (!range || !image || !PLAIN.test(image) || image.includes('$')) {
-          throw new UncheckableDockerfile(`Dockerfile: COPY --from=${written}: name a stage, a stage index or an image directly (no build arguments, escapes or line breaks)`);
+        const image = range ? doc.getText(range) : '';
+        if (!image || !PLAIN.test(image) || image.includes('$')) {
+          throw new UncheckableDockerfile(`Dockerfile: COPY --from=${image}: name a stage, a stage index or an image directly (no build arguments, quotes, escapes or line breaks)`);
         }
         const isStage = earlier.includes(image.toLowerCase()) || (/^\d+$/.test(image) && Number(image) < earlier.length);
-        if (!isStage) refs.push({ kind: 'COPY --from', written, image, ...offsets(doc, range) });
+        if (!isStage) refs.push({ kind: 'COPY --from', written: image, image, ...offsets(doc, range!) });
       }
-    } else if (instruction instanceof Onbuild) {
-      const trigger = instruction.getTriggerInstruction();
-      if (trigger instanceof Copy && fromFlags(trigger.getFlags()).length) {
-        throw new UncheckableDockerfile('Dockerfile: ONBUILD COPY --from is not allowed: it would copy from an image in a later build, where it cannot be checked');
-      }
+    } else if (instruction instanceof Onbuild && triggersCopyFrom([instruction.getArgumentsContent() ?? ''])) {
+      throw new UncheckableDockerfile('Dockerfile: ONBUILD COPY --from is not allowed: it would copy from an image in a later build, where it cannot be checked');
     }
   }
   return refs;
 }
 
-/** True when ONBUILD triggers of a base image (as the engine stores them) copy from another image or stage. */
+/** True when ONBUILD triggers (as the engine stores them in an image) may copy from another image: any that mentions --from. */
 export function triggersCopyFrom(triggers: readonly string[]): boolean {
-  const parsed = DockerfileParser.parse(triggers.join('\n'));
-  return parsed.getInstructions().some((i) => i instanceof Copy && fromFlags(i.getFlags()).length > 0);
+  return triggers.some((t) => /--from/i.test(t));
 }
 
 /** The Dockerfile with each reference replaced by what it resolved to (an image id), so the engine uses exactly the checked image. */
@@ -89,10 +91,26 @@ export function pinRefs(text: string, pins: readonly { ref: ImageRef; id: string
 // Flag names are matched as the engine does not (it refuses --FROM), so that no spelling slips past.
 const fromFlags = (flags: Flag[]): Flag[] => flags.filter((f) => f.getName().toLowerCase() === 'from');
 
-/** The engine removes the quotes around a flag's value. */
-function unquote(value: string): string {
-  const m = /^"([^"]*)"$|^'([^']*)'$/.exec(value);
-  return m ? (m[1] ?? m[2] ?? '') : /["']/.test(value) ? '' : value;
+/** Each flag written plainly: the engine would unquote `--fr"om"=x` into --from=x, where a parser might see another flag. */
+function plainFlags(doc: TextDocument, flags: Flag[], keyword: string): void {
+  for (const flag of flags) {
+    const written = doc.getText(flag.getRange());
+    if (!PLAIN_FLAG.test(written)) throw new UncheckableDockerfile(`Dockerfile: ${keyword} ${written}: write flags as --name=value, without quotes, escapes or line breaks`);
+  }
+}
+
+/** Refuses a text the engine would split into other instructions than the parser did (a heredoc, an odd continuation or escape). */
+function sameAsEngine(escape: string, instructions: Instruction[], text: string): void {
+  const engine = engineInstructions(text);
+  if (!engine || engine.escape !== escape) throw new UncheckableDockerfile('Dockerfile: its escape directive or line endings are not supported');
+  const ours = instructions.map((i) => ({ line: i.getRange().start.line, keyword: i.getKeyword().toLowerCase() }));
+  const n = Math.max(ours.length, engine.instructions.length);
+  for (let k = 0; k < n; k++) {
+    const [a, b] = [ours[k], engine.instructions[k]];
+    if (a?.line === b?.line && a?.keyword === b?.keyword) continue;
+    const line = Math.min(a?.line ?? Infinity, b?.line ?? Infinity) + 1;
+    throw new UncheckableDockerfile(`Dockerfile: line ${line} reads as different instructions to the builder and to the engine (heredocs are not supported, nor instructions split in unusual ways); write one instruction per line`);
+  }
 }
 
 type Range = NonNullable<ReturnType<From['getImageRange']>>;
