@@ -117,7 +117,7 @@ export async function listEntries(
 export async function removeAppRoutes(redis: Redis, host: string, app: string, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<void> {
   const name = normalizeHost(host);
   const { present, entry } = await getHostEntry(redis, name, keys, secret);
-  if (!present) return;
+  if (!present || (entry && !entry.routes.some((r) => r.app === app))) return;
   const rest = (entry?.routes ?? []).filter((r) => r.app !== app);
   if (rest.length) await setHostRoutes(redis, name, rest, keys, secret);
   else await deleteHost(redis, name, keys, secret);

@@ -35,7 +35,7 @@ export const domainRoutes = [
     method: 'post',
     path: '/v1/apps/:app/domains',
     tag: 'domains',
-    summary: 'Add a custom domain (unique across the platform; adding it again to the same app is harmless)',
+    summary: 'Add a custom domain (unique across the platform; adding it again to the same app is harmless). Refused: the platform domain and names under it, IP addresses, localhost names, single labels, the control plane\'s own names',
     idempotent: true,
     body: z.strictObject({ hostname: z.string() }),
     handler: async ({ deps, principal, params, body, req }) => {
@@ -64,9 +64,9 @@ export const domainRoutes = [
       const app = await appFor(deps, principal, params.app!, 'operate');
       const hostname = params.hostname!.toLowerCase();
       const { count } = await deps.db.domain.deleteMany({ where: { appId: app.id, hostname } });
+      // Unrouted at once, also on a retry after a failure here (the scheduler's next pass would delete it too).
+      await removeAppRoutes(deps.redis, hostname, app.name, defaultRouteKeys, deps.config.SLIPWAY_INTERNAL_SECRET);
       if (count) {
-        // Unrouted at once; the scheduler's next pass would delete it too, the table being derived from the domains.
-        await removeAppRoutes(deps.redis, hostname, app.name, defaultRouteKeys, deps.config.SLIPWAY_INTERNAL_SECRET);
         await audit(deps, req, principal, { action: 'domain.remove', teamId: app.teamId, appId: app.id, target: hostname });
         await notifyDesired(deps, app.id);
       }
