@@ -16,6 +16,8 @@ export const apiEnv = {
   SLIPWAY_PUBLIC_URL: z.string().url().optional(),
   /** More host names of the control plane, comma-separated: never accepted as custom domains (the public URL's host never is). */
   SLIPWAY_RESERVED_HOSTS: reservedHostsSetting,
+  /** Prefix of the Redis route keys, the same as the scheduler's and routers' (several platforms on one Redis). */
+  ROUTES_KEY_PREFIX: z.string().default(''),
   SLIPWAY_SECRET_KEYS: z.string().min(1, 'set SLIPWAY_SECRET_KEYS to one or more base64 32-byte keys (openssl rand -base64 32)'),
   SESSION_SECRET: z.string().min(16).optional(),
   SLIPWAY_ADMIN_EMAIL: z.string().email().default('admin@slipway.local'),

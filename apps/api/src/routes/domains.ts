@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SlipwayError, customDomain, reservedHosts } from '@slipway/core';
 import type { Domain as DomainView } from '@slipway/api-types';
 import { Prisma, type Domain } from '@slipway/db';
-import { defaultRouteKeys, removeAppRoutes } from '@slipway/routing';
+import { removeAppRoutes, routeKeys } from '@slipway/routing';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { parse } from '../http/validate.ts';
@@ -65,7 +65,7 @@ export const domainRoutes = [
       const hostname = params.hostname!.toLowerCase();
       const { count } = await deps.db.domain.deleteMany({ where: { appId: app.id, hostname } });
       // Unrouted at once, also on a retry after a failure here (the scheduler's next pass would delete it too).
-      await removeAppRoutes(deps.redis, hostname, app.name, defaultRouteKeys, deps.config.SLIPWAY_INTERNAL_SECRET);
+      await removeAppRoutes(deps.redis, hostname, app.name, routeKeys(deps.config.ROUTES_KEY_PREFIX), deps.config.SLIPWAY_INTERNAL_SECRET);
       if (count) {
         await audit(deps, req, principal, { action: 'domain.remove', teamId: app.teamId, appId: app.id, target: hostname });
         await notifyDesired(deps, app.id);

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { App } from '@slipway/db';
 import { cancelBuild } from '@slipway/builder';
 import { imagesInUse, imagesToRemove, releaseImages, removeImages } from '@slipway/agent/image-gc';
-import { defaultRouteKeys, removeAppEverywhere } from '@slipway/routing';
+import { removeAppEverywhere, routeKeys } from '@slipway/routing';
 import type { Deps } from '../deps.ts';
 import { repoPath } from '../git/repos.ts';
 import { releaseApp } from './addon-releases.ts';
@@ -45,7 +45,7 @@ export async function destroyApp(deps: Deps, app: App, actorId: string): Promise
     const { detachedAppIds } = await deps.broker.service.deprovision(addon.id);
     for (const other of detachedAppIds.filter((id) => id !== app.id)) await releaseApp(deps, other, `Detach ${addon.name} (its app was destroyed)`, actorId);
   }
-  const hosts = await removeAppEverywhere(deps.redis, app.name, defaultRouteKeys, deps.config.SLIPWAY_INTERNAL_SECRET);
+  const hosts = await removeAppEverywhere(deps.redis, app.name, routeKeys(deps.config.ROUTES_KEY_PREFIX), deps.config.SLIPWAY_INTERNAL_SECRET);
   const queued = builds.filter((b) => b.status === 'pending' || b.status === 'building');
   for (const b of queued) {
     // A queued build leaves the queue; a running one is asked to stop (its row is gone, so this only sets the cancel flag).
