@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, internalSecret, loadEnv } from '@slipway/core';
+import { commonEnv, internalSecret, loadEnv, reservedHostsSetting } from '@slipway/core';
 
 const proxyEntry = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6(), z.enum(['loopback', 'linklocal', 'uniquelocal'])], {
   error: 'TRUSTED_PROXIES takes comma-separated IP addresses or CIDRs, e.g. 10.0.0.5,192.168.0.0/16',
@@ -23,6 +23,10 @@ export const apiEnv = {
   /** How long a `git push` waits for its release to roll out before returning. */
   ROLLOUT_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   SLIPWAY_PUBLIC_URL: z.string().url().optional(),
+  /** More host names of the control plane, comma-separated: never accepted as custom domains (the public URL's host never is). */
+  SLIPWAY_RESERVED_HOSTS: reservedHostsSetting,
+  /** Prefix of the Redis route keys, the same as the scheduler's and routers' (several platforms on one Redis). */
+  ROUTES_KEY_PREFIX: z.string().default(''),
   SLIPWAY_SECRET_KEYS: z.string().min(1, 'set SLIPWAY_SECRET_KEYS to one or more base64 32-byte keys (openssl rand -base64 32)'),
   SESSION_SECRET: z.string().min(16).optional(),
   SLIPWAY_ADMIN_EMAIL: z.string().email().default('admin@slipway.local'),

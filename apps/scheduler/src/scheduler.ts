@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
-import { NonceCache, type Logger } from '@slipway/core';
+import { NonceCache, reservedHosts, type Logger } from '@slipway/core';
+import { defaultRouteKeys, type RouteKeys } from '@slipway/routing';
 import { DESIRED_CHANNEL, LEADER_KEY, readDesired } from './channels.ts';
 import { LeaderLease } from './lease.ts';
 import { loadState } from './state.ts';
 import { reconcileApp } from './reconcile.ts';
 import { applyActions } from './apply.ts';
-import { publishAppRoutes } from './routes.ts';
+import { RoutePublisher } from './routes.ts';
 import type { Policy } from './model.ts';
 
 export interface SchedulerOptions {
@@ -18,7 +19,12 @@ export interface SchedulerOptions {
   subscriber: Redis;
   log: Logger;
   policy: Policy;
+  /** SLIPWAY_DOMAIN: apps answer at `<app>.<appsDomain>`. */
   appsDomain: string;
+  /** The control plane's own host names (public URL, SLIPWAY_RESERVED_HOSTS): never routed to an app. */
+  controlPlaneHosts?: readonly string[];
+  /** The route table this scheduler owns entirely (its sweep deletes every host the database does not assign). */
+  routeKeys?: RouteKeys;
   tickMs: number;
   leaseMs: number;
   /** Separate lease names let separate clusters (or test runs) share one Redis. */
@@ -40,9 +46,12 @@ export class Scheduler {
   private stopped = false;
   isLeader = false;
   private readonly nonces = new NonceCache();
+  private readonly routes: RoutePublisher;
 
   constructor(private readonly o: SchedulerOptions) {
     this.lease = new LeaderLease(o.redis, o.leaderKey ?? LEADER_KEY, this.id, o.leaseMs);
+    const reserved = reservedHosts({ SLIPWAY_DOMAIN: o.appsDomain, SLIPWAY_RESERVED_HOSTS: o.controlPlaneHosts });
+    this.routes = new RoutePublisher(o.db, o.redis, reserved, o.routeKeys ?? defaultRouteKeys, o.log, o.internalSecret);
   }
 
   async start(): Promise<void> {
@@ -100,8 +109,9 @@ export class Scheduler {
       const mine = state.instances.filter((i) => i.appId === app.appId);
       const actions = reconcileApp(app, mine, nodeMap, now, policy);
       if (actions.length > 0) await applyActions(db, log, actions, state.nodes, state.instances, now, policy);
-      // Routes follow health reports too, which arrive without any action here.
-      await publishAppRoutes(db, this.o.redis, app.appId, this.o.appsDomain, this.o.internalSecret);
     }
+    // The whole table, derived from the database every pass: routes follow health reports (which arrive
+    // without any action here) and domain changes, and whatever the database no longer assigns goes.
+    await this.routes.publish();
   }
 }

@@ -2,13 +2,14 @@ import { rm } from 'node:fs/promises';
 import type { App } from '@slipway/db';
 import { cancelBuild } from '@slipway/builder';
 import { releaseImages, removeImages, type ReleaseImage } from '@slipway/agent/image-gc';
-import { defaultRouteKeys, removeAppRoutes } from '@slipway/routing';
+import { removeAppEverywhere, routeKeys } from '@slipway/routing';
 import type { Deps } from '../deps.ts';
 import { repoPath } from '../git/repos.ts';
 import { releaseApp } from './addon-releases.ts';
 import { notifyDesired } from './releases.ts';
 
 export interface DestroyedApp {
+  /** Hosts its routes were taken off (every host whose entry named it). */
   hosts: string[];
   addons: string[];
   builds: number;
@@ -21,7 +22,8 @@ export interface DestroyedApp {
  * instances, domains, builds, releases, attachments), so nothing can place or
  * route it again; then the things outside the database, each step idempotent:
  * its add-ons are deprovisioned (other apps they were attached to get a release
- * without them), its routes leave the router table, queued builds leave the queue
+ * without them), its routes leave the router table (on every host that names it,
+ * not only those it holds now), queued builds leave the queue
  * (a running one is cancelled, and removes what it built),
  * its git repository is deleted (a new app of the same name starts clean) and its
  * release images leave the control plane's engine, where the builder made them
@@ -33,8 +35,7 @@ export interface DestroyedApp {
  * exist at their next image collection, also on a node that was down and reports later.
  */
 export async function destroyApp(deps: Deps, app: App, actorId: string): Promise<DestroyedApp | null> {
-  const [domains, builds, addons] = await Promise.all([
-    deps.db.domain.findMany({ where: { appId: app.id }, select: { hostname: true } }),
+  const [builds, addons] = await Promise.all([
     deps.db.build.findMany({ where: { appId: app.id }, select: { id: true, status: true } }),
     deps.db.addon.findMany({ where: { ownerAppId: app.id, state: { not: 'deprovisioned' } }, select: { id: true, name: true } }),
   ]);
@@ -44,8 +45,7 @@ export async function destroyApp(deps: Deps, app: App, actorId: string): Promise
     const { detachedAppIds } = await deps.broker.service.deprovision(addon.id);
     for (const other of detachedAppIds.filter((id) => id !== app.id)) await releaseApp(deps, other, `Detach ${addon.name} (its app was destroyed)`, actorId);
   }
-  const hosts = [`${app.name}.${deps.config.SLIPWAY_DOMAIN}`, ...domains.map((d) => d.hostname)];
-  for (const host of hosts) await removeAppRoutes(deps.redis, host, app.name, defaultRouteKeys, deps.config.SLIPWAY_INTERNAL_SECRET);
+  const hosts = await removeAppEverywhere(deps.redis, app.name, routeKeys(deps.config.ROUTES_KEY_PREFIX), deps.config.SLIPWAY_INTERNAL_SECRET);
   const queued = builds.filter((b) => b.status === 'pending' || b.status === 'building');
   for (const b of queued) {
     // A queued build leaves the queue; a running one is asked to stop (its row is gone, so this only sets the cancel flag).
