@@ -13,6 +13,12 @@ export function loadAgentConfig(source: NodeJS.ProcessEnv = process.env) {
       /** Address the node's instances publish on and the router reaches. */
       NODE_ADDRESS: z.ipv4(),
       NODE_LABELS: z.string().default(''),
+      /**
+       * Where the routers connect to instances from (comma-separated IPv4 addresses or CIDRs): the
+       * only sources outside the node that reach its instances. Default: the API host's addresses.
+       */
+      INGRESS_FROM: z.string().default('').pipe(z.transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)))
+        .pipe(z.array(z.union([z.ipv4(), z.cidrv4()], { error: 'INGRESS_FROM takes IPv4 addresses or CIDRs, comma-separated' }))),
       NODE_MEMORY_MB: z.coerce.number().int().positive().default(Math.floor(totalmem() / 1048576)),
       NODE_CPUS: z.coerce.number().int().positive().default(cpus().length),
       DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),

@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import { CONTAINER_PORT } from '../protocol.ts';
 import type { InstanceSpec } from '../protocol.ts';
+import { AppNetworks } from './app-network.ts';
 import { filesystemFor } from './filesystem.ts';
 import type { Filesystem } from './filesystem.ts';
 import { LABEL, fromLabels } from './labels.ts';
@@ -13,9 +14,11 @@ const PIDS_LIMIT = 512;
 /** The node's Docker engine, reduced to what the agent needs. */
 export class Engine {
   readonly docker: Docker;
+  readonly networks: AppNetworks;
 
   constructor(socketPath: string, private readonly nodeAddress: string) {
     this.docker = new Docker({ socketPath });
+    this.networks = new AppNetworks(this.docker);
   }
 
   async list(): Promise<Managed[]> {
@@ -28,22 +31,24 @@ export class Engine {
   }
 
   /**
-   * Creates and starts the instance's container. The name is fixed per instance and
-   * generation, so a repeated start finds the existing container instead of a twin.
+   * Creates and starts the instance's container on its app's network. The name is fixed per
+   * instance and generation, so a repeated start finds the existing container instead of a twin.
    */
-  async start(spec: InstanceSpec): Promise<string> {
-    const name = `slw-${spec.instanceId}-${spec.generation}`;
-    let id: string;
-    try {
-      const fs = filesystemFor((await this.docker.getImage(spec.image).inspect()).Config);
-      id = (await this.docker.createContainer(createOptions(spec, name, this.nodeAddress, fs))).id;
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
-      id = (await this.docker.getContainer(name).inspect()).Id;
-    }
-    const c = this.docker.getContainer(id);
-    if (!(await c.inspect()).State.Running) await c.start().catch((err: { statusCode?: number }) => { if (err.statusCode !== 304) throw err; });
-    return id;
+  start(spec: InstanceSpec): Promise<string> {
+    return this.networks.using(spec.appId, spec.appName, async (network) => {
+      const name = `slw-${spec.instanceId}-${spec.generation}`;
+      let id: string;
+      try {
+        const fs = filesystemFor((await this.docker.getImage(spec.image).inspect()).Config);
+        id = (await this.docker.createContainer(createOptions(spec, name, network, this.nodeAddress, fs))).id;
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+        id = (await this.docker.getContainer(name).inspect()).Id;
+      }
+      const c = this.docker.getContainer(id);
+      if (!(await c.inspect()).State.Running) await c.start().catch((err: { statusCode?: number }) => { if (err.statusCode !== 304) throw err; });
+      return id;
+    });
   }
 
   /** SIGTERM, SIGKILL after the timeout, then remove. Missing containers are fine. */
@@ -55,7 +60,7 @@ export class Engine {
   }
 }
 
-function createOptions(spec: InstanceSpec, name: string, nodeAddress: string, fs: Filesystem): ContainerCreateOptions {
+function createOptions(spec: InstanceSpec, name: string, network: string, nodeAddress: string, fs: Filesystem): ContainerCreateOptions {
   const port = `${CONTAINER_PORT}/tcp`;
   return {
     name,
@@ -69,6 +74,7 @@ function createOptions(spec: InstanceSpec, name: string, nodeAddress: string, fs
     ExposedPorts: spec.oneOff ? undefined : { [port]: {} },
     StopTimeout: spec.stopTimeoutSec,
     HostConfig: {
+      NetworkMode: network,
       // Docker picks a free host port on the node's address; the report tells the control plane.
       PortBindings: spec.oneOff ? undefined : { [port]: [{ HostIp: nodeAddress, HostPort: '' }] },
       Memory: spec.memoryMb * MiB,
