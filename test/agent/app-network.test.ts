@@ -55,6 +55,19 @@ test('two agents racing on one engine still make one network (Docker refuses a s
   assert.equal((await networksOf(appId)).length, 1);
 });
 
+test('apps whose networks are made at once (even by racing agents) get subnets of their own from the pool', async () => {
+  const pool = { pool: '10.213.0.0/22', prefix: 26 };
+  const ids = [newApp(), newApp(), newApp(), newApp()];
+  const agents = [new AppNetworks(docker, pool), new AppNetworks(docker, pool)];
+  await Promise.all(ids.flatMap((id) => agents.map((a) => a.using(id, 'pool', async () => undefined))));
+  const subnets = (await Promise.all(ids.map(networksOf))).map((n) => {
+    assert.equal(n.length, 1);
+    return n[0]!.IPAM?.Config?.[0]?.Subnet ?? '';
+  });
+  assert.equal(new Set(subnets).size, 4, subnets.join(' '));
+  for (const s of subnets) assert.match(s, /^10\.213\.[0-3]\.(0|64|128|192)\/26$/);
+});
+
 test('the network goes with the app\'s last container, stopped ones included; pruning again is a no-op', async () => {
   const appId = newApp();
   const other = newApp();

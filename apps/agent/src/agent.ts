@@ -40,7 +40,7 @@ export class Agent {
 
   constructor(private readonly cfg: AgentConfig, private readonly log: Logger) {
     this.cp = new ControlPlane(cfg.SLIPWAY_API_URL);
-    this.engine = new Engine(cfg.DOCKER_SOCKET, cfg.NODE_ADDRESS);
+    this.engine = new Engine(cfg.DOCKER_SOCKET, cfg.NODE_ADDRESS, { pool: cfg.APP_NETWORK_POOL, prefix: cfg.APP_NETWORK_PREFIX });
     this.logs = new LogShipper(this.engine.docker, this.cp, log);
     this.images = new ImageFetcher(this.engine.docker, this.cp, log);
     this.imageGc = new ImageGc(this.engine.docker, this.cp, log, cfg.IMAGE_GC_MS);

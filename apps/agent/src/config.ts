@@ -1,6 +1,7 @@
 import { totalmem, cpus, hostname } from 'node:os';
 import { z } from 'zod';
 import { loadEnv } from '@slipway/core';
+import { DEFAULT_SUBNETS } from './docker/app-network.ts';
 import { nodeName } from './protocol.ts';
 
 /** The agent's whole configuration, read once from the environment. */
@@ -22,6 +23,9 @@ export function loadAgentConfig(source: NodeJS.ProcessEnv = process.env) {
       NODE_MEMORY_MB: z.coerce.number().int().positive().default(Math.floor(totalmem() / 1048576)),
       NODE_CPUS: z.coerce.number().int().positive().default(cpus().length),
       DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
+      /** Each app's network on the node gets a /APP_NETWORK_PREFIX subnet of this pool (keep it clear of the node's own networks). */
+      APP_NETWORK_POOL: z.cidrv4().default(DEFAULT_SUBNETS.pool),
+      APP_NETWORK_PREFIX: z.coerce.number().int().min(16).max(28).default(DEFAULT_SUBNETS.prefix),
       AGENT_STATE_DIR: z.string().default('/var/lib/slipway-agent'),
       HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
       /** How often release images of destroyed apps are looked for and removed (also once at start). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { LABEL } from './labels.ts';
+import { freeSubnet } from './subnets.ts';
 
 /**
  * Each app's containers on a node (instances and one-offs) join a Docker bridge network of the
@@ -24,6 +25,10 @@ export const appBridgeName = (appId: string): string => APP_BRIDGE_PREFIX + crea
 
 const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
 
+/** Where app networks' subnets come from (APP_NETWORK_POOL, APP_NETWORK_PREFIX in the agent's config). */
+export interface SubnetPool { pool: string; prefix: number }
+export const DEFAULT_SUBNETS: SubnetPool = { pool: '172.20.0.0/14', prefix: 24 };
+
 /** The node's app networks: made on an app's first container, removed after its last. */
 export class AppNetworks {
   /** Per app, the tail of its queue: a container start never overlaps its network's removal. */
@@ -31,7 +36,7 @@ export class AppNetworks {
   private pruning: Promise<string[]> | null = null;
   private prunePending = false;
 
-  constructor(private readonly docker: Docker) {}
+  constructor(private readonly docker: Docker, private readonly subnets: SubnetPool = DEFAULT_SUBNETS) {}
 
   /** Runs `op` with the app's network in place (made if missing; idempotent), serialized per app. */
   using<T>(appId: string, appName: string, op: (network: string) => Promise<T>): Promise<T> {
@@ -68,17 +73,29 @@ export class AppNetworks {
       throw err;
     });
     if (await exists()) return;
-    try {
-      await this.docker.createNetwork({
-        Name: name, Driver: 'bridge', CheckDuplicate: true,
-        Labels: { [LABEL.managed]: '1', [LABEL.appNetwork]: appId, [LABEL.app]: appName },
-        Options: { 'com.docker.network.bridge.name': appBridgeName(appId), 'com.docker.network.bridge.enable_icc': 'false' },
-      });
-    } catch (err) {
-      // 409: the name is taken; 403: the bridge name is (a concurrent creation won). Either way
-      // the network must now exist; if not, the refusal had another cause.
-      if ((statusOf(err) === 409 || statusOf(err) === 403) && (await exists())) return;
-      throw new Error(`cannot create the app's network ${name}: ${(err as Error).message}`);
+    const taken = (await this.docker.listNetworks()).flatMap((n) => n.IPAM?.Config?.map((c) => c.Subnet ?? '') ?? []);
+    for (;;) {
+      const subnet = freeSubnet(this.subnets.pool, this.subnets.prefix, taken);
+      if (!subnet) throw new Error(`cannot create the app's network ${name}: no free /${this.subnets.prefix} left in ${this.subnets.pool} (APP_NETWORK_POOL)`);
+      try {
+        await this.docker.createNetwork({
+          Name: name, Driver: 'bridge', CheckDuplicate: true,
+          IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
+          Labels: { [LABEL.managed]: '1', [LABEL.appNetwork]: appId, [LABEL.app]: appName },
+          Options: { 'com.docker.network.bridge.name': appBridgeName(appId), 'com.docker.network.bridge.enable_icc': 'false' },
+        });
+        return;
+      } catch (err) {
+        // 409: the name is taken; 403: the bridge name is (a concurrent creation won). Either way
+        // the network must now exist; if not, the refusal had another cause.
+        if ((statusOf(err) === 409 || statusOf(err) === 403) && (await exists())) return;
+        // Another app's network took the subnet meanwhile: the next one.
+        if (/overlaps/i.test((err as Error).message)) {
+          taken.push(subnet);
+          continue;
+        }
+        throw new Error(`cannot create the app's network ${name}: ${(err as Error).message}`);
+      }
     }
   }
 

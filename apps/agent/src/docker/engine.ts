@@ -2,7 +2,8 @@ import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import { CONTAINER_PORT } from '../protocol.ts';
 import type { InstanceSpec } from '../protocol.ts';
-import { AppNetworks } from './app-network.ts';
+import { AppNetworks, DEFAULT_SUBNETS } from './app-network.ts';
+import type { SubnetPool } from './app-network.ts';
 import { filesystemFor } from './filesystem.ts';
 import type { Filesystem } from './filesystem.ts';
 import { LABEL, fromLabels } from './labels.ts';
@@ -16,9 +17,9 @@ export class Engine {
   readonly docker: Docker;
   readonly networks: AppNetworks;
 
-  constructor(socketPath: string, private readonly nodeAddress: string) {
+  constructor(socketPath: string, private readonly nodeAddress: string, subnets: SubnetPool = DEFAULT_SUBNETS) {
     this.docker = new Docker({ socketPath });
-    this.networks = new AppNetworks(this.docker);
+    this.networks = new AppNetworks(this.docker, subnets);
   }
 
   async list(): Promise<Managed[]> {
