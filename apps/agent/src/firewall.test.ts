@@ -17,9 +17,9 @@ test('firewall: hairpin to the node address refused; only the routers pass into 
   ]);
 });
 
-test('firewall: the chains apply to app bridges only, inbound to the node and new connections into app networks', () => {
+test('firewall: the chains apply to app bridges only, new connections only', () => {
   assert.deepEqual(FIREWALL_JUMPS.map((j) => j.join(' ')), [
-    `INPUT -i slwapp+ -j ${INPUT_CHAIN}`,
+    `INPUT -i slwapp+ -m conntrack --ctstate NEW -j ${INPUT_CHAIN}`,
     `DOCKER-USER -o slwapp+ -m conntrack --ctstate NEW -j ${INGRESS_CHAIN}`,
   ]);
 });

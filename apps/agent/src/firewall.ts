@@ -30,7 +30,8 @@ export function firewallChains(nodeAddress: string, routerSources: readonly stri
 
 /** The jumps into our chains, as `iptables` arguments after the chain they go in. */
 export const FIREWALL_JUMPS: readonly (readonly string[])[] = [
-  ['INPUT', '-i', apps, '-j', INPUT_CHAIN],
+  // NEW only: replies to the node's own connections into containers (its health checks) come this way.
+  ['INPUT', '-i', apps, '-m', 'conntrack', '--ctstate', 'NEW', '-j', INPUT_CHAIN],
   ['DOCKER-USER', '-o', apps, '-m', 'conntrack', '--ctstate', 'NEW', '-j', INGRESS_CHAIN],
 ];
 
