@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { ContainerInfo, ContainerInspectInfo } from 'dockerode';
-import { waitFor } from '../../cluster/harness/exec.ts';
-import { BRIDGE_ADDR } from '../../cluster/harness/nodes.ts';
+import { run, waitFor } from '../../cluster/harness/exec.ts';
+import { BRIDGE, BRIDGE_ADDR } from '../../cluster/harness/nodes.ts';
 import { Outsiders, helloApp } from './harness.ts';
 
 // Issue 14, hole 4: app containers reached each other directly (container IPs, published ports),
@@ -86,9 +86,9 @@ const ipOf = (info: ContainerInspectInfo) => Object.values(info.NetworkSettings.
 const hostPortOf = (info: ContainerInspectInfo) => Number(info.NetworkSettings.Ports?.['5000/tcp']?.[0]?.HostPort ?? 0);
 const reached = (r: string) => r === 'ok' || r === 'pong' || /^\d{3} /.test(r);
 
-function tcpFromHere(host: string, port: number): Promise<string> {
+function tcpFromHere(host: string, port: number, localAddress?: string): Promise<string> {
   return new Promise((done) => {
-    const s = connect({ host, port });
+    const s = connect({ host, port, localAddress });
     const end = (r: string) => { s.destroy(); done(r); };
     s.setTimeout(2000, () => end('timeout'));
     s.on('connect', () => end('ok'));
@@ -192,6 +192,21 @@ describe('outsider: app containers reach other apps only through the router', { 
       dynos.add(r.body.split(' ')[1]!.trim());
       return dynos.size === 3;
     }, 30_000, 20);
+  });
+
+  test("another host on the nodes' network (as another node's containers appear after its NAT) reaches no instance; the router's address does", async () => {
+    // On this test bed the host's bridge drops node-to-node traffic, so the cross-node attacks
+    // above stop there; this one comes from a second address on the nodes' network instead.
+    const other = '10.231.0.250';
+    await run('ip', ['addr', 'add', `${other}/24`, 'dev', BRIDGE]);
+    try {
+      for (const w of (await containersOf(appB)).filter((x) => x.info.State.Running && hostPortOf(x.info) > 0)) {
+        assert.equal(await tcpFromHere(w.address, hostPortOf(w.info), other), 'refused', `${w.node} from ${other}`);
+        assert.equal(await tcpFromHere(w.address, hostPortOf(w.info), BRIDGE_ADDR), 'ok', `${w.node} from the router's address`);
+      }
+    } finally {
+      await run('ip', ['addr', 'del', `${other}/24`, 'dev', BRIDGE], true);
+    }
   });
 
   test('the add-on servers listen only on loopback and the address app networks reach', async () => {

@@ -52,8 +52,9 @@ export class AppNetworks {
    */
   async prune(): Promise<string[]> {
     if (this.pruning) {
+      // One more pass follows; the removals are told to its first caller only.
       this.prunePending = true;
-      return this.pruning;
+      return this.pruning.then(() => []);
     }
     const removed: string[] = [];
     this.pruning = (async () => {
