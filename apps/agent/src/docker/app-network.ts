@@ -38,7 +38,10 @@ export class AppNetworks {
 
   constructor(private readonly docker: Docker, private readonly subnets: SubnetPool = DEFAULT_SUBNETS) {}
 
-  /** Runs `op` with the app's network in place (made if missing; idempotent), serialized per app. */
+  /**
+   * Runs `op` with the app's network in place (made if missing; idempotent), serialized per app
+   * with the network's removal: a container `op` creates on it keeps it from then on.
+   */
   using<T>(appId: string, appName: string, op: (network: string) => Promise<T>): Promise<T> {
     return this.serial(appId, async () => {
       await this.ensure(appId, appName);
@@ -47,7 +50,7 @@ export class AppNetworks {
   }
 
   /**
-   * Removes every app network that no container on the node (running or stopped) is attached to.
+   * Removes every app network that no container on the node (running, stopped or just created) is on.
    * Requests made while a pass runs are served by one more pass; resolves to the removed names.
    */
   async prune(): Promise<string[]> {

@@ -35,21 +35,22 @@ export class Engine {
    * Creates and starts the instance's container on its app's network. The name is fixed per
    * instance and generation, so a repeated start finds the existing container instead of a twin.
    */
-  start(spec: InstanceSpec): Promise<string> {
-    return this.networks.using(spec.appId, spec.appName, async (network) => {
+  async start(spec: InstanceSpec): Promise<string> {
+    // A created container holds its network (its removal waits for the app's queue), so only
+    // the creation is serialized per app; the (slower) start is not.
+    const id = await this.networks.using(spec.appId, spec.appName, async (network) => {
       const name = `slw-${spec.instanceId}-${spec.generation}`;
-      let id: string;
       try {
         const fs = filesystemFor((await this.docker.getImage(spec.image).inspect()).Config);
-        id = (await this.docker.createContainer(createOptions(spec, name, network, this.nodeAddress, fs))).id;
+        return (await this.docker.createContainer(createOptions(spec, name, network, this.nodeAddress, fs))).id;
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode !== 409) throw err;
-        id = (await this.docker.getContainer(name).inspect()).Id;
+        return (await this.docker.getContainer(name).inspect()).Id;
       }
-      const c = this.docker.getContainer(id);
-      if (!(await c.inspect()).State.Running) await c.start().catch((err: { statusCode?: number }) => { if (err.statusCode !== 304) throw err; });
-      return id;
     });
+    const c = this.docker.getContainer(id);
+    if (!(await c.inspect()).State.Running) await c.start().catch((err: { statusCode?: number }) => { if (err.statusCode !== 304) throw err; });
+    return id;
   }
 
   /** SIGTERM, SIGKILL after the timeout, then remove. Missing containers are fine. */
