@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cp } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ContainerInfo, ContainerInspectInfo } from 'dockerode';
 import { run, waitFor } from '../../cluster/harness/exec.ts';
 import { BRIDGE, BRIDGE_ADDR } from '../../cluster/harness/nodes.ts';
@@ -96,7 +98,7 @@ function tcpFromHere(host: string, port: number, localAddress?: string): Promise
   });
 }
 
-describe('outsider: app containers reach other apps only through the router', { timeout: 900_000 }, () => {
+describe('outsider: app containers reach other apps only through the router', { timeout: 1_500_000 }, () => {
   let appA = '';
   let appB = '';
   /** Everything of bob's (and of the control plane) an attacker in alice's containers aims at. */
@@ -121,7 +123,7 @@ describe('outsider: app containers reach other apps only through the router', { 
       const web = cs.filter((x) => x.c.Labels['io.slipway.one-off'] === '0' && hostPortOf(x.info) > 0);
       const run = cs.find((x) => x.c.Labels['io.slipway.one-off'] === '1');
       return new Set(web.map((x) => x.node)).size === 3 && run ? { web, run } : null;
-    }, 240_000, 1_000);
+    }, 420_000, 1_000);
     for (const w of bob.web) {
       attacks[`bob web container ${ipOf(w.info)}:5000 (${w.node})`] = { host: ipOf(w.info), port: 5000 };
       attacks[`bob web published ${w.address}:${hostPortOf(w.info)} (${w.node})`] = { host: w.address, port: hostPortOf(w.info) };
@@ -142,6 +144,8 @@ describe('outsider: app containers reach other apps only through the router', { 
     }, 180_000, 1_000);
   });
   after(async () => {
+    // The platform's logs outlive a failed run (stop removes its state dir).
+    if (world.platform.home) await cp(join(world.platform.home, 'logs'), join(tmpdir(), `slipway-outsider-network-logs-${world.platform.id}`), { recursive: true }).catch(() => {});
     await world.stop();
     await bobRun;
   });
