@@ -50,6 +50,10 @@ function iptables(cmd: string, args: string[], input?: string): Promise<void> {
       if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${stderr.trim() || err.message}`));
       else resolve();
     });
-    child.stdin?.end(input ?? '');
+    // iptables may exit before reading its input (or read none): a closed pipe is not an error of
+    // ours, and its failure shows in the exit code anyway.
+    child.stdin?.on('error', () => {});
+    if (input === undefined) child.stdin?.end();
+    else child.stdin?.end(input);
   });
 }
