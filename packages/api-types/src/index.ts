@@ -163,7 +163,7 @@ export interface Domain {
 
 // Releases and config
 
-export type ReleaseStatus = 'pending' | 'deploying' | 'succeeded' | 'failed' | 'superseded';
+export type ReleaseStatus = 'pending' | 'releasing' | 'deploying' | 'succeeded' | 'failed' | 'superseded' | 'skipped';
 
 export interface Release {
   id: string;
