@@ -1,18 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
-import { defaultRouteKeys, getHostRoutes, setHostRoutes } from '@slipway/routing';
+import { defaultRouteKeys, deleteHost, getHostRoutes, setHostRoutes } from '@slipway/routing';
 import type { Route } from '@slipway/core';
 
 /**
  * Publishes an app's web backends to the router table: healthy running instances as
  * active, draining ones as draining (in-flight requests finish, no new ones arrive).
- * Written only when different, so a steady cluster sends routers nothing.
+ * Written only when different, so a steady cluster sends routers nothing. An app with no web
+ * process type (no web formation) gets no route at all, as on Heroku.
  */
 export async function publishAppRoutes(db: Db, redis: Redis, appId: string, appsDomain: string, secret?: string): Promise<void> {
   const app = await db.app.findUnique({
     where: { id: appId },
     select: {
-      name: true, sessionAffinity: true, domains: { select: { hostname: true, pathPrefix: true } },
+      name: true, sessionAffinity: true, formation: { where: { type: 'web' }, select: { type: true } }, domains: { select: { hostname: true, pathPrefix: true } },
       instances: { where: { type: 'web', state: { in: ['running', 'draining'] }, hostPort: { not: null } }, select: { id: true, state: true, healthy: true, hostPort: true, node: { select: { address: true, status: true } } } },
     },
   });
@@ -28,6 +29,12 @@ export async function publishAppRoutes(db: Db, redis: Redis, appId: string, apps
     // Other apps may own other path prefixes of the same host: keep their entries.
     const others = existing.filter((r) => !(r.app === app.name && r.pathPrefix === h.pathPrefix));
     const before = existing.find((r) => r.app === app.name && r.pathPrefix === h.pathPrefix);
+    if (app.formation.length === 0) {
+      if (!before) continue;
+      if (others.length === 0) await deleteHost(redis, h.hostname, defaultRouteKeys, secret);
+      else await setHostRoutes(redis, h.hostname, others, defaultRouteKeys, secret);
+      continue;
+    }
     if (before && JSON.stringify(before) === JSON.stringify(mine)) continue;
     await setHostRoutes(redis, h.hostname, [...others, mine], defaultRouteKeys, secret);
   }

@@ -179,6 +179,13 @@ export interface Release {
   createdAt: string;
 }
 
+/** GET /v1/apps/:app/releases/:version/output: the release phase's command and what it printed (null: none ran). */
+export interface ReleaseOutput {
+  version: number;
+  command: string | null;
+  output: string | null;
+}
+
 /** GET /v1/apps/:app/releases/:version: with the names of the config vars it carries. */
 export interface ReleaseDetail extends Release {
   configKeys: string[];
