@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cp as copy, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,11 +73,31 @@ export class ReleaseHarness {
     await this.user.exec('git', ['commit', '-qam', message], { cwd: dir });
   }
 
-  /** `git push platform main`, timed. */
-  async push(dir: string): Promise<Result & { seconds: number }> {
+  /**
+   * `git push platform main`, timed: `seconds` in all, and `secondsAfter(text)` from the moment
+   * the output first showed `text` to the end (e.g. from "Rolling out" to the failure).
+   */
+  push(dir: string): Promise<Result & { seconds: number; secondsAfter: (text: string) => number }> {
     const t0 = Date.now();
-    const r = await this.user.exec('git', ['push', 'platform', 'main'], { cwd: dir, timeoutMs: 600_000 });
-    return { ...r, seconds: (Date.now() - t0) / 1000 };
+    const chunks: { at: number; text: string }[] = [];
+    return new Promise((resolve) => {
+      const child = spawn('git', ['push', 'platform', 'main'], { cwd: dir, env: this.user.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const take = (d: Buffer) => chunks.push({ at: Date.now(), text: d.toString() });
+      child.stdout.on('data', take);
+      child.stderr.on('data', take);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        const end = Date.now();
+        const out = chunks.map((c) => c.text).join('');
+        const secondsAfter = (text: string) => {
+          let seen = '';
+          const hit = chunks.find((c) => (seen += c.text).includes(text));
+          return hit ? (end - hit.at) / 1000 : NaN;
+        };
+        resolve({ code: code ?? (signal ? 128 : 1), out, seconds: (end - t0) / 1000, secondsAfter });
+      });
+    });
   }
 
   async stop(): Promise<void> {
