@@ -67,7 +67,8 @@ describe('release phase, formation defaults and failing first deploys', { timeou
     }, 120_000, 500);
     assert.match(body, /^c1 /);
     assert.match(await h.user.ok(['releases:output', 'v3', '-a', names.db]), /release phase for v3 in release\.3/);
-    assert.match(await h.user.ok(['releases', '-a', names.db]), /v3\s+succeeded/);
+    // Succeeded once the old instance has drained.
+    await waitFor('v3 succeeded', async () => /v3\s+succeeded/.test(await h.user.ok(['releases', '-a', names.db])), 30_000, 1_000);
   });
 
   test('a failing release: refuses the deploy: the push exits non-zero with its last lines and the old code keeps serving', async () => {
@@ -111,7 +112,7 @@ describe('release phase, formation defaults and failing first deploys', { timeou
     assert.notEqual(r.code, 0, r.out);
     assert.match(r.out, /release v1 failed: web instance web\.1 failed its health check or exited/);
     assert.match(r.out, /DATABASE_URL is not set; refusing to start/);
-    assert.match(r.out, /Last lines:\n(.*\n)*.*web\.1: booting crash-on-start/);
+    assert.match(r.out, /Last lines:[\s\S]*web\.1: booting crash-on-start/);
     const failing = r.secondsAfter('Rolling out v1');
     console.log(`failing first deploy: push exited ${r.code} ${failing.toFixed(1)} s after the rollout began (${r.seconds.toFixed(1)} s with the build)`);
     assert.ok(failing < 30, `the failure took ${failing} s to report`);

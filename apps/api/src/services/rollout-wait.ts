@@ -50,7 +50,12 @@ export async function* awaitRollout(deps: Deps, appName: string, version: number
       yield `-----> v${version} was replaced by a newer release before it went live`;
       return;
     }
-    if (!rolloutShown && release.status !== 'pending') {
+    // A pending release with a release command is waiting for its phase to start, not rolling out.
+    if (release.status === 'pending' && release.releaseCommand !== null) {
+      await sleep(500);
+      continue;
+    }
+    if (!rolloutShown) {
       yield `-----> Rolling out v${version}`;
       rolloutShown = true;
     }
