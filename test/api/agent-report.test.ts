@@ -23,7 +23,7 @@ before(async () => {
   agent = client(api.url, reg.body.credential);
   const db = api.deps.db;
   const release = await db.release.create({ data: { appId, version: 1, image: 'greedy:v1', config: '', description: 'Deploy', status: 'succeeded', processTypes: { web: 'node server.js' } } });
-  await db.formation.update({ where: { appId_type: { appId, type: 'web' } }, data: { size: 'basic', memoryMb: 256, cpuShares: 512 } });
+  await db.formation.create({ data: { appId, type: 'web', quantity: 1, size: 'basic', memoryMb: 256, cpuShares: 512 } });
   instanceId = (await db.instance.create({ data: { appId, releaseId: release.id, type: 'web', name: 'web.1', nodeId: reg.body.nodeId, state: 'running', healthy: true, startedAt: new Date() } })).id;
 });
 after(async () => {

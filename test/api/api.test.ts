@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApi, client, tokenFor, type TestApi } from '../support/api-server.ts';
+import { initialFormation } from '../../apps/builder/src/build/app-json-formation.ts';
 
 let api: TestApi;
 let admin: ReturnType<typeof client>;
@@ -79,7 +80,8 @@ test('apps: create, validate names, list, info, rename, destroy', async () => {
   const list = await admin('GET', '/v1/apps');
   assert.deepEqual(list.body.items.map((a: { name: string }) => a.name), ['shop']);
   const info = await admin('GET', '/v1/apps/shop');
-  assert.deepEqual(info.body.formation, [{ type: 'web', quantity: 1, size: 'standard', memoryMb: 512 }]);
+  // No formation before the first release (Heroku): its process types set it.
+  assert.deepEqual(info.body.formation, []);
   assert.equal(info.body.currentRelease, null);
 
   const renamed = await admin('PATCH', '/v1/apps/shop', { name: 'store' });
@@ -151,8 +153,22 @@ test('pagination on lists', async () => {
   assert.equal((await admin('GET', '/v1/apps/paged/releases?cursor=zz')).status, 422);
 });
 
-test('formation: scale, resize, refuse negative, absurd and unknown types', async () => {
+/** What a push leaves behind without building: a release with these process types and the builder's first formation. */
+async function pushed(name: string, processTypes: Record<string, string>): Promise<void> {
+  const { db, box } = api.deps;
+  const app = await db.app.findUniqueOrThrow({ where: { name } });
+  const version = (await db.release.count({ where: { appId: app.id } })) + 1;
+  await db.release.create({ data: { appId: app.id, version, image: `${name}:v${version}`, processTypes, config: box.encryptJson({}), description: 'Deploy', status: 'succeeded' } });
+  await db.formation.createMany({ data: initialFormation(Object.keys(processTypes), {}).map((f) => ({ appId: app.id, ...f })), skipDuplicates: true });
+}
+
+test('formation: scale, resize, refuse negative, absurd and unknown types, and the one-off types release and run', async () => {
   await admin('POST', '/v1/apps', { name: 'scaler' });
+  const early = await admin('PATCH', '/v1/apps/scaler/formation', { updates: [{ type: 'web', quantity: 1 }] });
+  assert.equal(early.status, 422);
+  assert.match(early.body.error.message, /none yet \(push code first\)/);
+  await pushed('scaler', { web: 'node server.js', release: 'node migrate.js' });
+  assert.deepEqual((await admin('GET', '/v1/apps/scaler/formation')).body, [{ type: 'web', quantity: 1, size: 'standard', memoryMb: 512 }]);
   const ok = await admin('PATCH', '/v1/apps/scaler/formation', { updates: [{ type: 'web', quantity: 3, size: 'basic' }] });
   assert.equal(ok.status, 200);
   assert.deepEqual(ok.body, [{ type: 'web', quantity: 3, size: 'basic', memoryMb: 256 }]);
@@ -162,6 +178,11 @@ test('formation: scale, resize, refuse negative, absurd and unknown types', asyn
   assert.equal(unknown.status, 422);
   assert.match(unknown.body.error.message, /Unknown process type worker/);
   assert.equal((await admin('GET', '/v1/apps/scaler/formation')).body[0].quantity, 3);
+  for (const type of ['release', 'run']) {
+    const oneOff = await admin('PATCH', '/v1/apps/scaler/formation', { updates: [{ type, quantity: 1 }] });
+    assert.equal(oneOff.status, 422);
+    assert.match(oneOff.body.error.message, type === 'release' ? /"release" is the release phase/ : /one-off processes/);
+  }
 });
 
 test('domains: add, unique across apps, remove idempotently', async () => {
@@ -192,6 +213,7 @@ test('tokens: create shown once, list without secret, scoped token, revoke', asy
 
   // deploy: what a member does to an existing app, secrets included; never creates, renames or destroys apps or teams.
   await admin('POST', '/v1/apps', { name: 'ci-target' });
+  await pushed('ci-target', { web: 'node server.js' });
   const ci = client(api.url, (await admin('POST', '/v1/tokens', { description: 'ci', scopes: ['deploy'] })).body.token);
   assert.equal((await ci('PATCH', '/v1/apps/ci-target/config-vars', { TOKEN: 'ci-secret' })).status, 200);
   assert.deepEqual((await ci('GET', '/v1/apps/ci-target/config-vars')).body, { TOKEN: 'ci-secret' });

@@ -52,7 +52,7 @@ test('PATCH /v1/apps/:app saves health checks and session affinity, validated an
 test('GET /v1/apps carries each app’s current release, processes and instance counts', async () => {
   const { db } = api.deps;
   const app = await db.app.findUniqueOrThrow({ where: { name: shop } });
-  await db.formation.update({ where: { appId_type: { appId: app.id, type: 'web' } }, data: { quantity: 3 } });
+  await db.formation.create({ data: { appId: app.id, type: 'web', quantity: 3 } });
   const v1 = await db.release.create({ data: { appId: app.id, version: 1, config: '', status: 'succeeded', description: 'Deploy abc1234' } });
   await db.release.create({ data: { appId: app.id, version: 2, config: '', status: 'succeeded', description: 'Set FOO' } });
   await db.release.create({ data: { appId: app.id, version: 3, config: '', status: 'failed', description: 'Deploy bad' } });

@@ -68,6 +68,7 @@ before(async () => {
     data: { appId, version: 7, image: 'ops:v7', config: api.deps.box.encryptJson({}), description: 'Deploy', status: 'succeeded', processTypes: { web: 'node server.js' } },
   });
   releaseId = release.id;
+  await db.formation.create({ data: { appId, type: 'web', quantity: 1 } });
   const node = await db.node.create({ data: { name: 'n1', address: '10.0.0.1', credentialHash: 'cli-ops-n1', memoryMb: 4096, cpus: 2, lastHeartbeatAt: new Date() } });
   const started = new Date(Date.now() - 2 * 3600_000 - 5 * 60_000);
   await db.instance.createMany({

@@ -91,7 +91,7 @@ test('apps, config, releases, rollback, ps, domains', async () => {
   assert.match(invalid, /^Error: body\.name: .+\n$/);
   assert.match(await ok(['apps']), /^Name .*\n─+.*\nshop /m);
   assert.equal(JSON.parse(await ok(['apps', '--json']))[0].name, 'shop');
-  assert.match(await ok(['apps:info', '-a', 'shop']), /=== shop\n[\s\S]*Formation: +web=1:standard/);
+  assert.match(await ok(['apps:info', '-a', 'shop']), /=== shop\n[\s\S]*Formation: +none until the first push/);
 
   assert.match(await ok(['config:set', 'DATABASE_URL=postgres://u:p@h/db?sslmode=require', 'MODE=prod', '-a', 'shop']), /release v1/);
   assert.match(await ok(['config:set', "GREETING=it's a=b", '-a', 'shop']), /release v2/);
@@ -120,6 +120,11 @@ test('apps, config, releases, rollback, ps, domains', async () => {
   const json = JSON.parse(await ok(['releases', '-a', 'shop', '--json']));
   assert.deepEqual(json.map((r: { version: number }) => r.version), [5, 4, 3, 2, 1]);
 
+  // No formation before the first push (Heroku); a push's release brings web=1.
+  assert.match(oneLineError(await slipway(['ps:scale', 'web=2:basic', '-a', 'shop']), 1), /none yet \(push code first\)/);
+  const shopApp = await api.deps.db.app.findUniqueOrThrow({ where: { name: 'shop' } });
+  await api.deps.db.release.create({ data: { appId: shopApp.id, version: 6, image: 'shop:v6', processTypes: { web: 'npm start' }, config: api.deps.box.encryptJson({}), description: 'Deploy', status: 'succeeded' } });
+  await api.deps.db.formation.create({ data: { appId: shopApp.id, type: 'web', quantity: 1 } });
   assert.equal(await ok(['ps:scale', 'web=2:basic', '-a', 'shop']), 'Scaled shop: web=2:basic\n');
   const unknownType = oneLineError(await slipway(['ps:scale', 'worker=1', '-a', 'shop']), 1);
   assert.match(unknownType, /Unknown process type worker/);

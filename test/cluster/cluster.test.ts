@@ -151,7 +151,9 @@ describe('three-node cluster', { timeout: 420_000 }, () => {
 
   test('a crash loop ends crashed after its back-off, without a restart storm', async () => {
     const crash = await createApp('crash-app');
-    await release(crash, 1, { CRASH: '1' });
+    const v1 = await release(crash, 1, { CRASH: '1' });
+    // A release that serves and then crash-loops; a first deploy that crashes fails instead (test/apps/release-phase.test.ts).
+    await cp.db.release.update({ where: { id: v1 }, data: { status: 'succeeded' } });
     await cp.db.formation.create({ data: { appId: crash, type: 'web', quantity: 1 } });
     await cp.redis.publish('slipway:desired:changed', crash);
     const row = await waitFor('crashed for good', async () => {

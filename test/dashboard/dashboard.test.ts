@@ -87,6 +87,11 @@ test('create an app, set and reveal a config var, see releases, scale, roll back
   const api = await adminApi();
   assert.deepEqual((await api('GET', '/v1/apps/web-shop/config-vars')).body, { GREETING: 'hello from slipway' });
 
+  // The formation comes with the first push: seed what a push of a web app leaves (release and web=1).
+  const { db, box } = platform.api.deps;
+  const shop = await db.app.findUniqueOrThrow({ where: { name: 'web-shop' } });
+  await db.release.create({ data: { appId: shop.id, version: 4, image: 'web-shop:v4', processTypes: { web: 'npm start' }, config: box.encryptJson({}), description: 'Deploy', status: 'succeeded' } });
+  await db.formation.create({ data: { appId: shop.id, type: 'web', quantity: 1 } });
   // Scale web from 1 to 3 and make it bigger (the default size is standard).
   await page.getByRole('link', { name: 'Resources' }).click();
   const web = page.getByRole('form', { name: 'Scale web' });

@@ -164,7 +164,8 @@ test('settings: a health check is saved and session affinity toggles', async () 
 test('apps list: release and process counts come with the list, one request for every row; the team switcher filters', async () => {
   const { db } = platform.api.deps;
   const app = await appRow();
-  await db.formation.update({ where: { appId_type: { appId: app.id, type: 'web' } }, data: { quantity: 2 } });
+  // Apps get their formation from their first push; this one is seeded as a push would leave it.
+  await db.formation.upsert({ where: { appId_type: { appId: app.id, type: 'web' } }, create: { appId: app.id, type: 'web', quantity: 2 }, update: { quantity: 2 } });
   const release = await db.release.upsert({
     where: { appId_version: { appId: app.id, version: 1 } },
     create: { appId: app.id, version: 1, config: '', status: 'succeeded', description: 'Deploy f00dfac' },

@@ -24,12 +24,14 @@ export function loadSchedulerConfig(source: NodeJS.ProcessEnv = process.env) {
       DRAIN_MS: ms(defaultPolicy.drainMs),
       MAX_RESTARTS: z.coerce.number().int().min(0).default(defaultPolicy.maxRestarts),
       BACKOFF_BASE_MS: ms(defaultPolicy.backoffBaseMs),
+      RELEASE_PHASE_TIMEOUT_MS: ms(defaultPolicy.releasePhaseTimeoutMs),
     },
     source,
   );
   const policy: Policy = {
     ...defaultPolicy,
     heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS, drainMs: env.DRAIN_MS, maxRestarts: env.MAX_RESTARTS, backoffBaseMs: env.BACKOFF_BASE_MS,
+    releasePhaseTimeoutMs: env.RELEASE_PHASE_TIMEOUT_MS,
   };
   return { ...env, policy };
 }

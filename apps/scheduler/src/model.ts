@@ -59,6 +59,8 @@ export interface Policy {
   restartResetMs: number;
   /** New instances started ahead of draining old ones during a rollout. */
   surge: number;
+  /** How long a release command may run before its release fails (Heroku: 1 hour). */
+  releasePhaseTimeoutMs: number;
 }
 
 export const defaultPolicy: Policy = {
@@ -69,6 +71,7 @@ export const defaultPolicy: Policy = {
   backoffMaxMs: 60_000,
   restartResetMs: 60_000,
   surge: 1,
+  releasePhaseTimeoutMs: 3_600_000,
 };
 
 export type StopReason = 'scale-down' | 'node-down' | 'rollout' | 'rollout-failed' | 'not-in-formation' | 'drained';

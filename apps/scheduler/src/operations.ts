@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '@slipway/db';
-import { SlipwayError, badRequest, notFound, processType } from '@slipway/core';
+import { ONE_OFF_TYPES, SlipwayError, badRequest, notFound, processType } from '@slipway/core';
 import { defaultPolicy } from './model.ts';
 import { place } from './placement/index.ts';
 import { loadState } from './state.ts';
@@ -21,7 +21,10 @@ export type Size = keyof typeof SIZES;
 export const formationUpdates = z
   .array(
     z.strictObject({
-      type: processType,
+      type: processType.superRefine((t, ctx) => {
+        if (t === 'release') ctx.addIssue({ code: 'custom', message: '"release" is the release phase: it runs once per release, before the release starts, and cannot be scaled' });
+        if (t === 'run') ctx.addIssue({ code: 'custom', message: '"run" is for one-off processes (slipway run) and cannot be scaled' });
+      }),
       quantity: z.number().int().min(0, 'Quantity cannot be negative').max(MAX_QUANTITY, `At most ${MAX_QUANTITY} instances per process type`).optional(),
       size: z.enum(Object.keys(SIZES) as [Size, ...Size[]]).optional(),
     }),
@@ -39,7 +42,7 @@ async function knownTypes(db: Db, appId: string): Promise<Set<string>> {
     db.release.findFirst({ where: { appId, status: { not: 'failed' } }, orderBy: { version: 'desc' }, select: { processTypes: true } }),
   ]);
   const fromRelease = Object.keys(z.record(z.string(), z.string()).catch({}).parse(release?.processTypes ?? {}));
-  return new Set([...rows.map((r) => r.type), ...fromRelease]);
+  return new Set([...rows.map((r) => r.type), ...fromRelease].filter((t) => !ONE_OFF_TYPES.includes(t)));
 }
 
 /** `ps:scale web=3 worker=1:basic`: all or nothing, only known process types. */

@@ -26,10 +26,9 @@ export function reconcileApp(desired: AppDesired, instances: InstanceView[], nod
   }
   if (desired.target === null) return actions;
 
-  const rolling = desired.serving !== desired.target && active.some((i) => i.releaseId !== desired.target && wanted.has(i.type));
   const steady = desired.serving === desired.target;
   const perType = [...wanted.values()].map((spec) =>
-    reconcileType(desired.appId, desired.target!, spec, active.filter((i) => i.type === spec.type), nodes, { rolling, steady, now, policy }),
+    reconcileType(desired.appId, desired.target!, spec, active.filter((i) => i.type === spec.type), nodes, { steady, now, policy }),
   );
   const failure = perType.find((r) => r.failure !== undefined)?.failure;
   if (failure !== undefined) {
@@ -53,8 +52,6 @@ interface TypeResult {
 }
 
 interface TypeContext {
-  /** A new release is replacing instances of an older one. */
-  rolling: boolean;
   /** The target release is the one serving: no rollout in progress. */
   steady: boolean;
   now: number;
@@ -62,7 +59,7 @@ interface TypeContext {
 }
 
 function reconcileType(appId: string, target: string, spec: ProcessSpec, instances: InstanceView[], nodes: Map<string, NodeView>, ctx: TypeContext): TypeResult {
-  const { rolling, now, policy } = ctx;
+  const { now, policy } = ctx;
   const actions: Action[] = [];
   // Instances on a draining node are migrated like old-release ones: replacement first.
   const isCurrent = (i: InstanceView) => i.releaseId === target && nodes.get(i.nodeId!)?.status === 'ready';
@@ -78,8 +75,9 @@ function reconcileType(appId: string, target: string, spec: ProcessSpec, instanc
   const crashed = current.filter((i) => i.state === 'crashed');
   // A first crash during a rollout may be its node dying under it: it is retried once in place
   // (or re-placed when the node is marked down). A second crash is the release's own fault.
+  // A first deploy (nothing serving yet) fails the same way: no path ends in a crash loop shown as a rollout.
   const crashedAgain = crashed.find((i) => restartCount(i, policy) >= 1);
-  if (rolling && crashedAgain) {
+  if (!ctx.steady && crashedAgain) {
     return { actions, settled: false, failure: `${spec.type} instance ${crashedAgain.name} failed its health check or exited during the rollout, twice` };
   }
   for (const inst of crashed) {

@@ -45,17 +45,18 @@ export function deriveRoutes(apps: readonly RoutedApp[], reserved: ReservedHosts
 }
 
 /**
- * Every app with its web backends: healthy running instances as active, draining
+ * Every app that has a web formation, with its web backends: healthy running instances as active, draining
  * ones as draining (in-flight requests finish, no new ones arrive).
  */
 export async function loadRoutedApps(db: Db): Promise<RoutedApp[]> {
   const apps = await db.app.findMany({
     select: {
-      name: true, sessionAffinity: true, domains: { select: { hostname: true, pathPrefix: true } },
+      name: true, sessionAffinity: true, formation: { where: { type: 'web' }, select: { type: true } }, domains: { select: { hostname: true, pathPrefix: true } },
       instances: { where: { type: 'web', state: { in: ['running', 'draining'] }, hostPort: { not: null } }, select: { id: true, state: true, healthy: true, hostPort: true, node: { select: { address: true, status: true } } } },
     },
   });
-  return apps.map((app) => ({
+  // An app with no web process type (no web formation) gets no route at all, as on Heroku.
+  return apps.filter((app) => app.formation.length > 0).map((app) => ({
     name: app.name,
     affinity: app.sessionAffinity,
     domains: app.domains,

@@ -10,6 +10,7 @@ import { loadState } from './state.ts';
 import { reconcileApp } from './reconcile.ts';
 import { applyActions } from './apply.ts';
 import { RoutePublisher } from './routes.ts';
+import { advanceReleasePhase } from './release-phase.ts';
 import type { Policy } from './model.ts';
 
 export interface SchedulerOptions {
@@ -102,7 +103,11 @@ export class Scheduler {
     if (down.count > 0) log.warn({ nodes: down.count }, 'nodes silent past the heartbeat timeout marked down');
     // Stopped rows whose node is gone will get no report that would clear them.
     await db.instance.deleteMany({ where: { state: 'stopped', OR: [{ nodeId: null }, { node: { status: 'down' } }] } });
-    const state = await loadState(db);
+    let state = await loadState(db);
+    let phased = false;
+    for (const phase of state.phases) phased = (await advanceReleasePhase(db, log, phase, state, now, policy)) || phased;
+    // A phase that just ended makes its release the target in this same pass.
+    if (phased) state = await loadState(db);
     if (state.pendingTargets.length > 0) await db.release.updateMany({ where: { id: { in: state.pendingTargets }, status: 'pending' }, data: { status: 'deploying' } });
     const nodeMap = new Map(state.nodes.map((n) => [n.id, n]));
     for (const app of state.apps) {

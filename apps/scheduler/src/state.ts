@@ -8,6 +8,16 @@ export interface ClusterState {
   instances: InstanceView[];
   /** Release ids the scheduler is about to roll out but has not marked deploying yet. */
   pendingTargets: string[];
+  /** Releases whose release phase is due or running: nothing of theirs is placed meanwhile. */
+  phases: PhaseView[];
+}
+
+export interface PhaseView {
+  appId: string;
+  releaseId: string;
+  version: number;
+  status: 'pending' | 'releasing';
+  command: string;
 }
 
 /** Node labels, and Formation.constraints (labels an instance requires, e.g. {"disk":"ssd"}). */
@@ -21,15 +31,26 @@ export async function loadState(db: Db): Promise<ClusterState> {
       select: {
         id: true,
         formation: true,
-        releases: { where: { status: { in: ['pending', 'deploying', 'succeeded'] }, image: { not: null } }, orderBy: { version: 'desc' }, take: 10, select: { id: true, status: true } },
+        releases: {
+          where: { status: { in: ['pending', 'releasing', 'deploying', 'succeeded'] }, image: { not: null } },
+          orderBy: { version: 'desc' },
+          take: 10,
+          select: { id: true, status: true, version: true, releaseCommand: true },
+        },
       },
     }),
     db.instance.findMany({ where: { type: { not: 'run' } } }),
   ]);
   const memory = new Map(apps.flatMap((a) => a.formation.map((f) => [`${a.id}/${f.type}`, f.memoryMb] as const)));
   const pendingTargets: string[] = [];
+  const phases: PhaseView[] = [];
   const desired = apps.map((a): AppDesired => {
-    const target = a.releases[0];
+    // A release in its phase (or due for it) is not rolled out yet: what was rolling out or serving stays the target.
+    const inPhase = (r: (typeof a.releases)[number]) => r.status === 'releasing' || (r.status === 'pending' && r.releaseCommand !== null);
+    for (const r of a.releases) {
+      if (inPhase(r) && (r.status === 'releasing' || r === a.releases[0])) phases.push({ appId: a.id, releaseId: r.id, version: r.version, status: r.status as PhaseView['status'], command: r.releaseCommand! });
+    }
+    const target = a.releases[0] && inPhase(a.releases[0]) ? a.releases.find((r) => r.status === 'deploying' || r.status === 'succeeded') : a.releases[0];
     if (target?.status === 'pending') pendingTargets.push(target.id);
     return {
       appId: a.id,
@@ -48,5 +69,6 @@ export async function loadState(db: Db): Promise<ClusterState> {
       memoryMb: memory.get(`${i.appId}/${i.type}`) ?? 512, updatedAt: i.updatedAt.getTime(), startedAt: i.startedAt?.getTime() ?? null,
     })),
     pendingTargets,
+    phases,
   };
 }

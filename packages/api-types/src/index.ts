@@ -163,7 +163,7 @@ export interface Domain {
 
 // Releases and config
 
-export type ReleaseStatus = 'pending' | 'deploying' | 'succeeded' | 'failed' | 'superseded';
+export type ReleaseStatus = 'pending' | 'releasing' | 'deploying' | 'succeeded' | 'failed' | 'superseded' | 'skipped';
 
 export interface Release {
   id: string;
@@ -177,6 +177,13 @@ export interface Release {
   /** Why the rollout failed. */
   failure: string | null;
   createdAt: string;
+}
+
+/** GET /v1/apps/:app/releases/:version/output: the release phase's command and what it printed (null: none ran). */
+export interface ReleaseOutput {
+  version: number;
+  command: string | null;
+  output: string | null;
 }
 
 /** GET /v1/apps/:app/releases/:version: with the names of the config vars it carries. */

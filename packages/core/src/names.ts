@@ -18,6 +18,9 @@ export const processType = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,29}$/, 'Process types are lowercase letters, digits, dashes and underscores, starting with a letter');
 
+/** Process types that only ever run as one-offs, never as a formation: the release phase and `slipway run`. */
+export const ONE_OFF_TYPES: readonly string[] = ['release', 'run'];
+
 export const hostname = z
   .string()
   .max(253)

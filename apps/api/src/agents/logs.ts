@@ -3,24 +3,35 @@ import type { Db } from '@slipway/db';
 import type { LogLine as AgentLogLine } from '@slipway/agent/protocol';
 import type { LogLine } from '@slipway/api-types';
 import { RECENT_LOG_LINES, logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
+import { RELEASE_OUTPUT_MAX_CHARS, isReleasePhaseInstance } from '@slipway/scheduler/release-phase';
 import { logEntry } from './log-entry.ts';
 
 /** Fans a node's log batch out per app: live on pub/sub, and into a capped list for later reads; each line signed for its app when a secret is set. */
 export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: AgentLogLine[], secret?: string): Promise<void> {
   const ids = [...new Set(lines.map((l) => l.instanceId))];
   // Only instances placed on this node: a node cannot write into another app's log by guessing ids.
-  const owners = await db.instance.findMany({ where: { id: { in: ids }, nodeId }, select: { id: true, appId: true, name: true, type: true } });
+  const owners = await db.instance.findMany({ where: { id: { in: ids }, nodeId }, select: { id: true, appId: true, releaseId: true, name: true, type: true } });
   const byId = new Map(owners.map((o) => [o.id, o]));
   const perApp = new Map<string, string[]>();
+  const releaseOutput = new Map<string, string[]>();
   for (const l of lines) {
     const o = byId.get(l.instanceId);
     if (!o) continue;
+    if (isReleasePhaseInstance(o)) releaseOutput.set(o.releaseId, [...(releaseOutput.get(o.releaseId) ?? []), l.line]);
     const entry: LogLine = { ts: l.ts, dyno: o.name, type: o.type, instanceId: o.id, stream: l.stream, line: l.line };
     const list = perApp.get(o.appId) ?? [];
     list.push(logEntry(o.appId, entry, secret));
     perApp.set(o.appId, list);
   }
   for (const [appId, entries] of perApp) await append(redis, appId, entries);
+  for (const [releaseId, out] of releaseOutput) await appendReleaseOutput(db, releaseId, out);
+}
+
+/** Keeps the release command's output on its release for `releases:output` and the push, up to a cap. */
+async function appendReleaseOutput(db: Db, releaseId: string, lines: string[]): Promise<void> {
+  const text = lines.map((l) => `${l}\n`).join('');
+  await db.$executeRaw`UPDATE "Release" SET "releaseOutput" = COALESCE("releaseOutput", '') || ${text}
+    WHERE id = ${releaseId}::uuid AND length(COALESCE("releaseOutput", '')) < ${RELEASE_OUTPUT_MAX_CHARS}`;
 }
 
 /** A line the platform writes about an instance into its app's log (Heroku's `heroku[web.1]`). */

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import type { ContainerReport } from '@slipway/agent/protocol';
 import { DESIRED_CHANNEL, desiredNotice, runExitChannel, runExitMessage } from '@slipway/scheduler/channels';
+import { finishReleasePhase, isReleasePhaseInstance } from '@slipway/scheduler/release-phase';
 import { memoryLimitMb } from './assignments.ts';
 import { publishPlatformLine } from './logs.ts';
 
@@ -80,7 +81,7 @@ export function memoryUpdate(row: Pick<Row, 'restarts' | 'memoryUsedMb'>, c: Con
 export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[], secret?: string): Promise<Map<string, number>> {
   const rows = await db.instance.findMany({
     where: { nodeId },
-    select: { id: true, appId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true, memoryMb: true, memoryUsedMb: true },
+    select: { id: true, appId: true, releaseId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true, memoryMb: true, memoryUsedMb: true },
   });
   const reported = new Map(reports.map((r) => [r.instanceId, r]));
   const changedApps = new Set<string>();
@@ -105,6 +106,8 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
     // Like Heroku's R15, in the app's own log, before a one-off's exit ends its `run` stream.
     if (c.oomKilled && patch.state) await publishPlatformLine(redis, row, `Error R15 (Memory quota vastly exceeded): ${crashReason(c, memoryMb)}, process killed`, secret);
     if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), runExitMessage(row.id, c.exitCode, secret));
+    // The release phase ends as its one-off's exit is known (the scheduler also checks, whichever is first).
+    if (isReleasePhaseInstance(row) && patch.state === 'stopped') await finishReleasePhase(db, row.releaseId, c.exitCode, patch.lastError ?? null);
   }
   for (const appId of changedApps) await redis.publish(DESIRED_CHANNEL, desiredNotice(appId, secret));
   return usedByApp;

@@ -143,7 +143,7 @@ export const addonRoutes = [
       const addon = await addonFor(deps, principal, params.addon!, 'manage');
       const { appIds } = await deps.broker.service.rotateCredentials(addon.id);
       const versions = [];
-      for (const appId of appIds) versions.push(await releaseApp(deps, appId, `Rotate ${addon.name} credentials`, principal.user.id));
+      for (const appId of appIds) versions.push(await releaseApp(deps, appId, `Rotate ${addon.name} credentials`, principal.user.id, { releasePhase: false }));
       await audit(deps, req, principal, { action: 'addon.credentials.rotate', teamId: addon.teamId, target: addon.name });
       return { rotated: addon.name, apps: appIds.length, releaseVersions: versions };
     },

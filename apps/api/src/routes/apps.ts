@@ -92,7 +92,8 @@ export const appRoutes = [
       const teamId = body.team ? (await teamFor(deps, principal, body.team, 'operate')).id : await defaultTeam(deps, principal);
       if (await deps.db.app.findUnique({ where: { name: body.name } })) throw new SlipwayError('conflict', `Name "${body.name}" is already taken`);
       const app = await deps.db.app.create({
-        data: { name: body.name, teamId, formation: { create: { type: 'web', quantity: 1 } } },
+        // No formation until the first release (Heroku): its process types and app.json set it.
+        data: { name: body.name, teamId },
         include: { team: true },
       });
       await audit(deps, req, principal, { action: 'app.create', teamId, appId: app.id, target: app.name });

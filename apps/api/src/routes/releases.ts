@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { SlipwayError, notFound } from '@slipway/core';
-import type { ReleaseDetail } from '@slipway/api-types';
+import type { ReleaseDetail, ReleaseOutput } from '@slipway/api-types';
 import { route } from '../http/route.ts';
 import { paginate } from '../http/pagination.ts';
-import { appFor } from '../auth/access.ts';
+import { appAccess, appFor, checkSecrets } from '../auth/access.ts';
 import { audit } from '../services/audit.ts';
 import { createRelease, inReleaseTx, notifyDesired, releaseView } from '../services/releases.ts';
 
@@ -32,6 +32,20 @@ export const releaseRoutes = [
       const release = version.success ? await deps.db.release.findUnique({ where: { appId_version: { appId: app.id, version: version.data } } }) : null;
       if (!release) throw notFound(`Release v${params.version}`);
       return { ...releaseView(release), configKeys: Object.keys(deps.box.decryptJson<Record<string, string>>(release.config)).sort() };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/apps/:app/releases/:version/output',
+    tag: 'releases',
+    summary: "What the release's release phase (the Procfile's release: command) printed; as secret as the config vars it may print",
+    handler: async ({ deps, principal, params }): Promise<ReleaseOutput> => {
+      const { app, role } = await appAccess(deps, principal, params.app!, 'read');
+      checkSecrets(principal, role);
+      const version = versionParam.safeParse(params.version);
+      const release = version.success ? await deps.db.release.findUnique({ where: { appId_version: { appId: app.id, version: version.data } }, select: { version: true, releaseCommand: true, releaseOutput: true } }) : null;
+      if (!release) throw notFound(`Release v${params.version}`);
+      return { version: release.version, command: release.releaseCommand, output: release.releaseOutput };
     },
   }),
   route({

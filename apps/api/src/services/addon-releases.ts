@@ -15,10 +15,11 @@ export async function releaseForAddonChange(deps: Deps, change: AddonChange): Pr
   for (const appId of change.appIds) await releaseApp(deps, appId, `${action} ${addon?.name ?? change.addonId}`);
 }
 
-export async function releaseApp(deps: Deps, appId: string, description: string, createdById?: string): Promise<number | null> {
+/** `releasePhase: false` for an add-on changing its own credentials, the one change Heroku runs no release phase for. */
+export async function releaseApp(deps: Deps, appId: string, description: string, createdById?: string, opts: { releasePhase?: boolean } = {}): Promise<number | null> {
   const app = await deps.db.app.findUnique({ where: { id: appId }, select: { id: true } });
   if (!app) return null;
-  const release = await inReleaseTx(deps, (tx) => createRelease(deps, tx, { appId, description, createdById: createdById ?? null }));
+  const release = await inReleaseTx(deps, (tx) => createRelease(deps, tx, { appId, description, createdById: createdById ?? null, releasePhase: opts.releasePhase }));
   await notifyDesired(deps, appId);
   return release.version;
 }

@@ -16,6 +16,11 @@ export interface NewRelease {
   code?: ReleaseCode;
   /** Defaults to the app's current config vars. */
   config?: Record<string, string>;
+  /**
+   * Whether the Procfile's `release:` command runs before it starts. Heroku runs it for every new
+   * release (build, config change, rollback, new add-on) except an add-on changing its own credentials.
+   */
+  releasePhase?: boolean;
 }
 
 /** The vars the user set, decrypted. */
@@ -49,6 +54,7 @@ export async function createRelease(deps: Deps, tx: Tx, r: NewRelease): Promise<
       buildId: code.buildId,
       processTypes: json(code.processTypes),
       healthcheck: json(code.healthcheck),
+      releaseCommand: r.releasePhase === false ? null : releaseCommandOf(code.processTypes),
       config: deps.box.encryptJson(config),
       // Nothing to run until an image exists: such a release is complete at once.
       status: code.image ? 'pending' : 'succeeded',
@@ -56,6 +62,12 @@ export async function createRelease(deps: Deps, tx: Tx, r: NewRelease): Promise<
       createdById: r.createdById ?? null,
     },
   });
+}
+
+/** The Procfile's `release:` command among a release's process types, if any. */
+function releaseCommandOf(processTypes: Prisma.JsonValue): string | null {
+  const command = (processTypes as Record<string, unknown> | null)?.release;
+  return typeof command === 'string' && command !== '' ? command : null;
 }
 
 /** Runs `fn` in a serializable-enough transaction, retrying when two writers raced for a version number. */

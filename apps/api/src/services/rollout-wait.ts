@@ -2,29 +2,66 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SlipwayError } from '@slipway/core';
 import type { Deps } from '../deps.ts';
 import { appUrl } from '../routes/apps.ts';
+import { failingInstanceTail, releaseOutputTail } from './failure-lines.ts';
 
 const DONE = ['succeeded', 'superseded'];
 
 /**
- * Follows a release's rollout for the pushing git client, as Heroku's push does:
- * success ends with the app's URL; a failed health check fails the push (the
- * previous release keeps serving). A slow rollout stops being waited for, not failed.
+ * Follows a release for the pushing git client, as Heroku's push does: the release phase's
+ * output as it runs, then the rollout. Success ends with the app's URL, or with what runs when
+ * the release has no web type; a failed release phase or health check fails the push with the
+ * reason and the last lines printed (the previous release keeps serving). Only a rollout that
+ * is making progress is waited for long; a running release command is progress.
  */
 export async function* awaitRollout(deps: Deps, appName: string, version: number): AsyncGenerator<string> {
   const app = await deps.db.app.findUnique({ where: { name: appName }, select: { id: true, name: true } });
   if (!app) return;
-  yield `-----> Rolling out v${version}`;
-  const deadline = Date.now() + deps.config.ROLLOUT_WAIT_SECONDS * 1000;
+  const waitMs = deps.config.ROLLOUT_WAIT_SECONDS * 1000;
+  let deadline = Date.now() + waitMs;
   let lastHealthy = -1;
+  let outputShown = 0;
+  let phaseShown = false;
+  let rolloutShown = false;
   while (Date.now() < deadline) {
     const release = await deps.db.release.findUnique({ where: { appId_version: { appId: app.id, version } } });
     if (!release) return;
-    if (DONE.includes(release.status)) {
-      yield `-----> v${version} deployed to ${appUrl(deps, app.name)}`;
-      return;
+    if (release.releaseCommand !== null && !phaseShown && release.status !== 'pending') {
+      yield `-----> Running release command: ${release.releaseCommand}`;
+      phaseShown = true;
+    }
+    const output = release.releaseOutput ?? '';
+    const complete = output.lastIndexOf('\n') + 1;
+    if (complete > outputShown) {
+      for (const line of output.slice(outputShown, complete - 1).split('\n')) yield `       ${line}`;
+      outputShown = complete;
+    }
+    if (release.status === 'releasing') {
+      deadline = Date.now() + waitMs;
+      await sleep(500);
+      continue;
     }
     if (release.status === 'failed') {
-      throw new SlipwayError('unprocessable', `release v${version} failed: ${release.failure ?? 'rollout failed'}; the previous release keeps serving`);
+      const phase = release.failure?.startsWith('release command') ?? false;
+      const tail = phase ? await releaseOutputTail(deps, release.id) : await failingInstanceTail(deps, app.id, release.createdAt, release.failure ?? '');
+      const shown = tail.length ? `\nLast lines${phase ? ' of the release command' : ''}:\n${tail.map((l) => `  ${l}`).join('\n')}` : '';
+      throw new SlipwayError('unprocessable', `release v${version} failed: ${release.failure ?? 'rollout failed'}; the previous release keeps serving${shown}`);
+    }
+    if (release.status === 'skipped') {
+      yield `-----> v${version} was replaced by a newer release before it went live`;
+      return;
+    }
+    // A pending release with a release command is waiting for its phase to start, not rolling out.
+    if (release.status === 'pending' && release.releaseCommand !== null) {
+      await sleep(500);
+      continue;
+    }
+    if (!rolloutShown) {
+      yield `-----> Rolling out v${version}`;
+      rolloutShown = true;
+    }
+    if (DONE.includes(release.status)) {
+      yield* deployedSummary(deps, app, release.id, version, release.processTypes);
+      return;
     }
     const healthy = await deps.db.instance.count({ where: { releaseId: release.id, healthy: true } });
     if (healthy !== lastHealthy) {
@@ -35,4 +72,17 @@ export async function* awaitRollout(deps: Deps, appName: string, version: number
     await sleep(500);
   }
   yield `-----> v${version} is still rolling out; follow it with: slipway ps -a ${app.name}`;
+}
+
+/** The URL when the release serves web traffic; otherwise what runs (`worker.1: up`), since there is nothing to visit. */
+async function* deployedSummary(deps: Deps, app: { id: string; name: string }, releaseId: string, version: number, processTypes: unknown): AsyncGenerator<string> {
+  const types = processTypes !== null && typeof processTypes === 'object' ? Object.keys(processTypes) : [];
+  if (types.includes('web')) {
+    yield `-----> v${version} deployed to ${appUrl(deps, app.name)}`;
+    return;
+  }
+  const running = await deps.db.instance.findMany({ where: { releaseId, type: { not: 'run' }, state: 'running' }, orderBy: { name: 'asc' }, select: { name: true } });
+  yield `-----> v${version} deployed (no web process, so no URL)`;
+  if (running.length === 0) yield `       Nothing is scaled up: run one with slipway ps:scale ${types.find((t) => t !== 'release') ?? 'worker'}=1 -a ${app.name}`;
+  for (const r of running) yield `       ${r.name}: up`;
 }

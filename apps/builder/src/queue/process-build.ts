@@ -4,6 +4,7 @@ import type { Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import { runBuild } from '../build/run-build.ts';
 import { appJsonHealthchecks } from '../build/app-json.ts';
+import { appJsonFormation } from '../build/app-json-formation.ts';
 import type { BuildLimits } from '../build/build-limits.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
 import { publishEnd, publishLine, type BuildOutcome } from './build-log.ts';
@@ -97,12 +98,15 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
     // rollout must not change how the release that keeps serving is checked.
     const healthchecks = await appJsonHealthchecks(`${deps.reposDir}/${build.app.name}.git`, build.commitSha);
     if (healthchecks) log(`-----> Health checks from app.json for: ${Object.keys(healthchecks).join(', ')}`);
+    const formation = await appJsonFormation(`${deps.reposDir}/${build.app.name}.git`, build.commitSha);
+    if (result.processTypes.release) log(`-----> Release phase: \`${result.processTypes.release}\` runs before the new release starts`);
     const release = await createRelease(db, deps.box, {
       appId: build.appId,
       buildId,
       image: result.image,
       processTypes: result.processTypes,
       healthchecks: healthchecks ?? null,
+      formation,
       commitSha: build.commitSha,
       createdById: build.createdById,
     });

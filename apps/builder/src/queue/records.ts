@@ -1,6 +1,7 @@
 import { Prisma, type Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import type { ProcessTypes } from '../detect/procfile.ts';
+import { initialFormation, type FormationRequest } from '../build/app-json-formation.ts';
 import type { BuildOutcome } from './build-log.ts';
 
 /** The oldest unfinished build of an app: the only one allowed to run. */
@@ -29,14 +30,17 @@ export interface ReleaseInput {
   processTypes: ProcessTypes;
   /** The commit's app.json `healthchecks`, or null when it declares none. */
   healthchecks: Record<string, unknown[]> | null;
+  /** The commit's app.json `formation` (type → quantity, size). */
+  formation: Record<string, FormationRequest>;
   commitSha: string;
   createdById: string | null;
 }
 
 /**
- * The next release (`pending`, for the scheduler to roll out): this image and its
- * app.json checks with the config snapshot of the latest release, or an empty encrypted one. New process
- * types join the formation (web with one instance, others with none).
+ * The next release (`pending`, for the scheduler to run its release phase and roll out): this
+ * image and its app.json checks with the config snapshot of the latest release, or an empty encrypted
+ * one. Process types that appear for the first time join the formation as app.json's `formation` says,
+ * else web with one instance and others with none; `release` never joins it.
  */
 export async function createRelease(db: Db, box: SecretBox, input: ReleaseInput): Promise<{ version: number; created: boolean }> {
   for (let attempt = 0; ; attempt++) {
@@ -53,13 +57,14 @@ export async function createRelease(db: Db, box: SecretBox, input: ReleaseInput)
             image: input.image,
             processTypes: input.processTypes,
             healthcheck: input.healthchecks === null ? Prisma.DbNull : (input.healthchecks as Prisma.InputJsonValue),
+            releaseCommand: input.processTypes.release ?? null,
             config: latest?.config ?? box.encryptJson({}),
             description: `Deploy ${input.commitSha.slice(0, 7)}`,
             createdById: input.createdById,
           },
         });
         await tx.formation.createMany({
-          data: Object.keys(input.processTypes).map((type) => ({ appId: input.appId, type, quantity: type === 'web' ? 1 : 0 })),
+          data: initialFormation(Object.keys(input.processTypes), input.formation).map((f) => ({ appId: input.appId, ...f })),
           skipDuplicates: true,
         });
         return { version, created: true };

@@ -17,7 +17,7 @@ export function appInfoText(app: AppInfo): string {
       ['Web URL', app.webUrl],
       ['Git URL', app.gitUrl],
       ['Release', release ? `v${release.version} ${release.description} (${formatDate(release.createdAt)})` : 'none yet'],
-      ['Formation', app.formation.map((f) => `${f.type}=${f.quantity}:${f.size}`).join(' ')],
+      ['Formation', app.formation.map((f) => `${f.type}=${f.quantity}:${f.size}`).join(' ') || 'none until the first push'],
       ['Domains', app.domains.join(', ') || 'none'],
       ['Created', formatDate(app.createdAt)],
       ['Your access', app.access.secretsHidden ? `${app.access.role}; config values hidden: ${app.access.secretsHidden}` : app.access.role],

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AppInfo, Release, ReleaseDetail } from '@slipway/api-types';
+import type { AppInfo, Release, ReleaseDetail, ReleaseOutput } from '@slipway/api-types';
 import { api, type ApiClient } from '../client.ts';
 import { authedClient, resolveApp } from '../context.ts';
 import { SlipwayCliError, usageError } from '../errors.ts';
@@ -60,6 +60,18 @@ export function register(program: Command): void {
         ['Config vars', release.configKeys.join(', ') || 'none'],
         ['Created', formatDate(release.createdAt)],
       ]));
+    });
+
+  program
+    .command('releases:output <version>')
+    .description("print what a release's release phase (the Procfile's release: command) printed")
+    .addOption(appOption())
+    .action(async (version: string, opts: AppOpts) => {
+      const n = parseVersion(version);
+      const app = await resolveApp(opts.app);
+      const out = await (await authedClient()).get<ReleaseOutput>(api`/v1/apps/${app}/releases/${n}/output`);
+      if (out.command === null) return print(`v${out.version} ran no release phase`);
+      print((out.output ?? '').replace(/\n$/, '') || `v${out.version}'s release command printed nothing (yet)`);
     });
 
   program
