@@ -71,6 +71,7 @@ describe('Dokku-format health checks decide whether a deploy goes live', { timeo
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /web: startup check GET \/health\/ready expecting "ready", 2 attempts 1 s apart/);
     assert.match(r.out, /web: startup check runs \/bin\/sh -c test -n "\$PORT" expecting exit 0, 2 attempts 1 s apart/);
+    assert.match(r.out, /web: liveness check GET \/health\/live, 2 attempts 1 s apart; keeps running, a failure restarts the instance/);
     assert.match(r.out, /web: readiness check "ready" is not run yet/);
     assert.match(r.out, /v1 deployed to/);
     assert.match((await viaRouter(platform.routerPort, APP, '/')).body, /Hello from nodejs\/express/);
@@ -110,6 +111,22 @@ describe('Dokku-format health checks decide whether a deploy goes live', { timeo
     const r = await push();
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /v6 deployed to/);
+  });
+
+  test('liveness: a wedged instance is restarted and serves again', async () => {
+    interface Row { name: string; state: string; healthy: boolean; restarts: number; release: number }
+    const web = async () => (JSON.parse(await user.ok(['ps', '-a', APP, '--json'])) as { instances: Row[] }).instances.filter((i) => i.name.startsWith('web.') && i.release === 6);
+    const before = (await web()).find((i) => i.state === 'running')!;
+    assert.equal((await viaRouter(platform.routerPort, APP, '/wedge')).status, 200);
+    await waitFor('the wedged instance restarted and healthy again', async () => {
+      const now = (await web()).find((i) => i.name === before.name);
+      return now !== undefined && now.restarts > before.restarts && now.state === 'running' && now.healthy;
+    }, 90_000, 1_000);
+    const res = await waitFor('the app answering through the router', async () => {
+      const r = await viaRouter(platform.routerPort, APP, '/health/live').catch(() => null);
+      return r?.status === 200 ? r : null;
+    }, 30_000, 500);
+    assert.match(res.body, /alive/);
   });
 
   test('an invalid app.json fails the push naming the field, before anything is built', async () => {

@@ -6,7 +6,7 @@ import { obtainCredential } from './credential.ts';
 import { plan } from './converge.ts';
 import { Engine, containerAddressOf, hostPortOf } from './docker/engine.ts';
 import type { Managed } from './docker/labels.ts';
-import { runStartupChecks } from './health.ts';
+import { runStartupChecks, watchLiveness } from './health.ts';
 import { ImageFetcher } from './images.ts';
 import { ImageGc } from './image-gc.ts';
 import type { CheckTarget, Health } from './health.ts';
@@ -146,9 +146,15 @@ export class Agent {
       exec: (cmd, timeoutMs) => this.engine.exec(m.containerId, cmd, timeoutMs),
     };
     const failed = (c: Healthcheck) => this.log.warn({ dyno: spec.name, app: spec.appName, check: c.name, warnOnly: c.warn }, 'health check failed');
-    void runStartupChecks(spec.healthchecks, target, () => this.stopped, failed).then((h) => {
+    void runStartupChecks(spec.healthchecks, target, () => this.stopped, failed).then(async (h) => {
       this.health.set(m.containerId, h);
       this.log.info({ dyno: spec.name, app: spec.appName, health: h }, 'health check finished');
+      if (h !== 'healthy') return;
+      // A failed liveness check reports the instance failed: the control plane restarts it with its crash back-off.
+      const dead = await watchLiveness(spec.healthchecks, target, () => this.stopped || !this.health.has(m.containerId), failed);
+      if (dead === null || !this.health.has(m.containerId)) return;
+      this.health.set(m.containerId, 'failed');
+      this.log.warn({ dyno: spec.name, app: spec.appName, check: dead.name }, 'liveness check failed; the instance will be restarted');
     });
   }
 }

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { healthchecks } from '@slipway/app-json';
-import { runStartupChecks, type CheckTarget } from './health.ts';
+import { runStartupChecks, watchLiveness, type CheckTarget } from './health.ts';
 
 // A real HTTP server stands in for the container's $PORT; commands are a fake exec.
+let wedged = false;
 async function target(exitCode: number): Promise<{ t: CheckTarget; close: () => void }> {
   const server = createServer((req, res) => {
     if (req.url === '/ok') return res.end('nodejs/express');
+    if (req.url === '/live') return res.writeHead(wedged ? 500 : 200).end();
     if (req.url === '/redirect') return res.writeHead(302, { location: '/ok' }).end();
     res.writeHead(404).end('nope');
   });
@@ -52,6 +54,24 @@ test('uptime passes only if the container stays up; an exited container fails ev
     assert.equal(await runStartupChecks(checks([{ uptime: 1 }]), { ...t, stillRunning: async () => up }, () => false, () => {}), 'failed');
     assert.equal(await runStartupChecks(checks([{ path: '/ok', ...fast }]), { ...t, stillRunning: async () => false }, () => false, () => {}), 'failed');
   } finally {
+    close();
+  }
+});
+
+test('liveness: checks keep running while the instance is up; the first that fails all its attempts is returned, a warn-only one is only reported', async () => {
+  const { t, close } = await target(0);
+  try {
+    const warned: string[] = [];
+    setTimeout(() => (wedged = true), 1500);
+    const started = Date.now();
+    const dead = await watchLiveness(checks([{ type: 'startup', path: '/ok' }, { type: 'liveness', name: 'soft', path: '/missing', warn: true, ...fast }, { type: 'liveness', name: 'live', path: '/live', ...fast }]), t, () => false, (c) => warned.push(c.name));
+    assert.equal(dead?.name, 'live');
+    assert.ok(Date.now() - started >= 1500, 'passed until the app wedged');
+    assert.ok(warned.includes('soft'));
+    assert.equal(await watchLiveness(checks([{ path: '/ok' }]), t, () => false, () => {}), null, 'no liveness checks: nothing to watch');
+    assert.equal(await watchLiveness(checks([{ type: 'liveness', path: '/live', ...fast }]), { ...t, stillRunning: async () => false }, () => false, () => {}), null, 'a stopped container ends the watch');
+  } finally {
+    wedged = false;
     close();
   }
 });

@@ -78,8 +78,8 @@ export async function runCheck(check: Healthcheck, t: CheckTarget, cancelled: ()
 
 /**
  * Every startup check of the instance's type, side by side: healthy when all pass, except
- * those marked `warn`, whose failure is only reported. Readiness and liveness checks are
- * parsed and stored but not run yet.
+ * those marked `warn`, whose failure is only reported. Liveness checks run afterwards
+ * (watchLiveness); readiness checks are parsed and stored but not run yet.
  */
 export async function runStartupChecks(
   checks: Healthcheck[],
@@ -93,6 +93,40 @@ export async function runStartupChecks(
     return h === 'healthy' || c.warn;
   }));
   return results.every(Boolean) && !cancelled() && (await t.stillRunning()) ? 'healthy' : 'failed';
+}
+
+/**
+ * After the startup checks passed: each liveness check runs again and again (its attempts, then
+ * `wait` seconds, at least one, of rest) while the container runs. The first one that fails all
+ * its attempts (unless it only warns) resolves with that check, so the instance can be reported
+ * failed and restarted with the platform's crash back-off; null when the container stopped first.
+ */
+export async function watchLiveness(checks: Healthcheck[], t: CheckTarget, cancelled: () => boolean, onWarn: (check: Healthcheck) => void): Promise<Healthcheck | null> {
+  const live = checks.filter((c) => c.type === 'liveness');
+  if (live.length === 0) return null;
+  let done = false;
+  const watch = async (c: Healthcheck): Promise<Healthcheck | null> => {
+    for (let round = 0; ; round++) {
+      if (done || cancelled() || !(await t.stillRunning())) return null;
+      const h = await runCheck(round === 0 ? c : { ...c, initialDelay: 0 }, t, () => done || cancelled());
+      if (done || cancelled() || !(await t.stillRunning())) return null;
+      if (h === 'failed' && !c.warn) return c;
+      if (h === 'failed') onWarn(c);
+      await sleep(Math.max(1, c.wait) * 1000);
+    }
+  };
+  return new Promise((resolve) => {
+    let left = live.length;
+    for (const c of live) {
+      void watch(c).then((failed) => {
+        left--;
+        if (failed !== null || left === 0) {
+          done = true;
+          resolve(failed);
+        }
+      });
+    }
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));

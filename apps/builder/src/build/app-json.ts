@@ -16,7 +16,11 @@ export function describeChecks(checks: Healthchecks | undefined, processTypes: s
   for (const type of new Set([...processTypes, ...Object.keys(checks ?? {})])) {
     const own = checks?.[type] ?? [];
     if (!own.some((c) => c.type === 'startup')) lines.push(`${describeCheck(type, defaultChecks(type)[0]!)} (default)`);
-    for (const c of own) lines.push(c.type === 'startup' ? describeCheck(type, c) : `${type}: ${c.type} check "${c.name}" is not run yet`);
+    for (const c of own) {
+      if (c.type === 'startup') lines.push(describeCheck(type, c));
+      else if (c.type === 'liveness') lines.push(`${describeCheck(type, c)}; keeps running, a failure restarts the instance`);
+      else lines.push(`${type}: readiness check "${c.name}" is not run yet`);
+    }
   }
   return lines;
 }
