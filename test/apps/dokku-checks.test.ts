@@ -39,9 +39,9 @@ async function refused(out: string, version: number): Promise<void> {
   assert.match(res.body, /Hello from nodejs\/express/);
 }
 
-describe('Dokku-format health checks decide whether a deploy goes live', { timeout: 1_200_000 }, () => {
+describe('Dokku-format health checks decide whether a deploy goes live', { timeout: 1_800_000 }, () => {
   before(async () => {
-    await bridge.acquire(900_000);
+    await bridge.acquire(1_200_000);
     await platform.start();
     tmp = await mkdtemp(join(tmpdir(), 'slipway-apps-'));
     workers = new Workers(platform.agentApiUrl, await platform.joinToken(), join(platform.home, 'logs'), 1);
