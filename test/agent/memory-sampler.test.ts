@@ -1,4 +1,5 @@
 import { test, after } from 'node:test';
+import { defaultChecks } from '@slipway/app-json';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +27,7 @@ test('a running instance holding 40 MB is sampled at about that, under its limit
   const spec: InstanceSpec = {
     instanceId: randomUUID(), appId, appName: 'mem', type: 'web', name: 'web.1', generation: 0, image: 'slipway/stack-node:20',
     command: `node -e "const b = Buffer.alloc(40 * 1024 * 1024, 1); setInterval(() => b[0]++, 1000)"`, env: {},
-    memoryMb: 256, cpuShares: 256, stopTimeoutSec: 1, healthcheck: { type: 'uptime' } as InstanceSpec['healthcheck'], oneOff: false,
+    memoryMb: 256, cpuShares: 256, stopTimeoutSec: 1, healthchecks: defaultChecks('worker'), oneOff: false,
   };
   const id = await engine.start(spec);
   started.push(id);

@@ -25,14 +25,14 @@ after(async () => {
 });
 
 test('PATCH /v1/apps/:app saves health checks and session affinity, validated and audited', async () => {
-  const check = { web: [{ type: 'http', path: '/health', content: 'ok', timeout: 3, attempts: 4 }] };
+  const check = { web: [{ type: 'startup', path: '/health', content: 'ok', timeout: 3, attempts: 4 }] };
   const saved = await admin('PATCH', `/v1/apps/${shop}`, { healthcheck: check, sessionAffinity: true });
   assert.equal(saved.status, 200);
   assert.equal(saved.body.sessionAffinity, true);
-  assert.deepEqual(saved.body.healthcheck.web[0], { type: 'http', path: '/health', content: 'ok', timeout: 3, attempts: 4, wait: 1, initialDelay: 0 });
+  assert.deepEqual(saved.body.healthcheck.web[0], { type: 'startup', name: 'web-startup-1', path: '/health', scheme: 'http', content: 'ok', timeout: 3, attempts: 4, wait: 5, initialDelay: 0, warn: false });
   assert.equal((await admin('GET', `/v1/apps/${shop}`)).body.healthcheck.web[0].path, '/health');
 
-  for (const bad of [{ healthcheck: { web: [{ path: 'health' }] } }, { healthcheck: { web: [{ pth: '/' }] } }, { sessionAffinity: 'yes' }, {}]) {
+  for (const bad of [{ healthcheck: { web: [{ path: 'health' }] } }, { healthcheck: { web: [{ pth: '/' }] } }, { healthcheck: { web: [{ type: 'http', path: '/' }] } }, { healthcheck: { web: [{ path: '/', attempts: 0 }] } }, { sessionAffinity: 'yes' }, {}]) {
     const res = await admin('PATCH', `/v1/apps/${shop}`, bad);
     assert.equal(res.status, 422, JSON.stringify(bad));
     assert.ok(res.body.error.message);

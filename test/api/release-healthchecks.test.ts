@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApi, client, tokenFor, type TestApi } from '../support/api-server.ts';
+import { kindOf } from '@slipway/app-json';
 import { assignmentsFor } from '../../apps/api/src/agents/assignments.ts';
 import { releaseApp } from '../../apps/api/src/services/addon-releases.ts';
 
@@ -11,10 +12,11 @@ let admin: ReturnType<typeof client>;
 let appId: string;
 let nodeId: string;
 
-const checks = (path: string) => ({ web: [{ type: 'http', path, attempts: 2 }] });
+// As the builder stores them: validated by app.json's schema, defaults filled in.
+const checks = (path: string) => ({ web: [{ type: 'startup', name: 'web-startup-1', path, scheme: 'http', attempts: 2, timeout: 5, wait: 5, initialDelay: 0, warn: false }] });
 const pathsOnNode = async () => {
   const specs = await assignmentsFor(api.deps.db, api.deps.box, nodeId);
-  return Object.fromEntries(specs.map((s) => [s.name, s.healthcheck.type === 'http' ? s.healthcheck.path : s.healthcheck.type]));
+  return Object.fromEntries(specs.map((s) => [s.name, s.healthchecks.map((c) => c.path ?? kindOf(c)).join(',')]));
 };
 const release = (version: number) => api.deps.db.release.findUniqueOrThrow({ where: { appId_version: { appId, version } } });
 
@@ -74,12 +76,12 @@ test('the app’s setting saved through the API overrides app.json per process t
   const plain = await db.release.create({ data: { appId, version: 8, image: 'checked:v8', processTypes: { web: 'node server.js', worker: 'node worker.js' }, config: api.deps.box.encryptJson({}), description: 'Deploy', status: 'succeeded' } });
   await db.instance.create({ data: { appId, releaseId: plain.id, type: 'web', name: 'web.4', nodeId, state: 'running' } });
   await db.instance.create({ data: { appId, releaseId: plain.id, type: 'worker', name: 'worker.1', nodeId, state: 'running' } });
-  assert.deepEqual(await pathsOnNode(), { 'web.1': '/v1-health', 'web.2': '/v1-health', 'web.3': '/nope', 'web.4': 'tcp', 'worker.1': 'uptime' });
+  assert.deepEqual(await pathsOnNode(), { 'web.1': '/v1-health', 'web.2': '/v1-health', 'web.3': '/nope', 'web.4': 'listening', 'worker.1': 'uptime' });
 
   // A setting for workers only leaves web to each release's app.json.
-  assert.equal((await admin('PATCH', '/v1/apps/checked', { healthcheck: { worker: [{ type: 'uptime', wait: 3 }] } })).status, 200);
-  assert.deepEqual(await pathsOnNode(), { 'web.1': '/v1-health', 'web.2': '/v1-health', 'web.3': '/nope', 'web.4': 'tcp', 'worker.1': 'uptime' });
-  assert.equal((await assignmentsFor(db, api.deps.box, nodeId)).find((s) => s.name === 'worker.1')?.healthcheck.wait, 3);
+  assert.equal((await admin('PATCH', '/v1/apps/checked', { healthcheck: { worker: [{ uptime: 3 }] } })).status, 200);
+  assert.deepEqual(await pathsOnNode(), { 'web.1': '/v1-health', 'web.2': '/v1-health', 'web.3': '/nope', 'web.4': 'listening', 'worker.1': 'uptime' });
+  assert.equal((await assignmentsFor(db, api.deps.box, nodeId)).find((s) => s.name === 'worker.1')?.healthchecks[0]?.uptime, 3);
 
   // A web setting wins over every release's app.json.
   assert.equal((await admin('PATCH', '/v1/apps/checked', { healthcheck: checks('/operator') })).status, 200);
@@ -87,5 +89,5 @@ test('the app’s setting saved through the API overrides app.json per process t
 
   // Cleared: back to each release's own checks.
   assert.equal((await admin('PATCH', '/v1/apps/checked', { healthcheck: null })).status, 200);
-  assert.deepEqual(await pathsOnNode(), { 'web.1': '/v1-health', 'web.2': '/v1-health', 'web.3': '/nope', 'web.4': 'tcp', 'worker.1': 'uptime' });
+  assert.deepEqual(await pathsOnNode(), { 'web.1': '/v1-health', 'web.2': '/v1-health', 'web.3': '/nope', 'web.4': 'listening', 'worker.1': 'uptime' });
 });

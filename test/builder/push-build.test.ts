@@ -138,36 +138,58 @@ test('a failed build exits the push non-zero and leaves the previous release cur
   }
 });
 
-test('app.json health checks go on the release of their commit; the app keeps its own setting', async () => {
+test('app.json health checks go on the release of their commit, printed in words; the app keeps its own setting; an invalid app.json fails the push naming the field', async () => {
   const app = await p.createApp('checks');
-  const setting = { web: [{ type: 'http', path: '/operator' }] };
+  const setting = { web: [{ type: 'startup', path: '/operator' }] };
   await p.db.app.update({ where: { name: app }, data: { healthcheck: setting } });
   const wt = await workTree('static-site');
-  const pushChecks = async (checks: object) => {
-    await writeFile(join(wt.dir, 'app.json'), JSON.stringify({ healthchecks: checks }));
+  const pushAppJson = async (text: string) => {
+    await writeFile(join(wt.dir, 'app.json'), text);
     await wt.git('add', '-A');
     await wt.git('commit', '-qm', 'checks');
     return push(wt.dir, [p.git.url(app), 'main']);
   };
+  const pushChecks = (checks: object) => pushAppJson(JSON.stringify({ name: 'static', logo: 'https://example.com/l.png', healthchecks: checks }));
   try {
-    const good = { web: [{ type: 'http', path: '/', content: 'hello', attempts: 3 }] };
+    const good = { web: [{ type: 'startup', path: '/', content: 'hello', attempts: 3 }] };
     const first = await pushChecks(good);
     assert.equal(first.code, 0, first.output);
-    assert.match(first.output, /remote: -----> Health checks from app\.json for: web/);
-    // A later push declaring a check its code cannot pass (its rollout would fail).
-    const wrong = { web: [{ type: 'http', path: '/nope' }], worker: [{ type: 'uptime', wait: 5 }] };
+    assert.match(first.output, /remote: -----> Health checks\s*\nremote:\s+web: startup check GET \/ expecting "hello", 3 attempts 5 s apart\s*\n/);
+    // A later push declaring a check its code cannot pass (its rollout would fail), and a readiness check (not run yet).
+    const wrong = { web: [{ path: '/nope' }, { type: 'readiness', name: 'ready', path: '/ready' }], worker: [{ uptime: 5 }] };
     const second = await pushChecks(wrong);
     assert.equal(second.code, 0, second.output);
+    assert.match(second.output, /web: startup check GET \/nope, 3 attempts 5 s apart/);
+    assert.match(second.output, /web: readiness check "ready" is not run yet/);
+    assert.match(second.output, /worker: startup check stays up 5 s without a restart/);
     const [v1, v2] = await p.db.release.findMany({ where: { app: { name: app } }, orderBy: { version: 'asc' } });
     assert.equal(v2?.version, 2);
-    assert.deepEqual(v1?.healthcheck, good, 'v1 keeps the checks of its own code');
-    assert.deepEqual(v2?.healthcheck, wrong);
+    const stored = { type: 'startup', scheme: 'http', attempts: 3, timeout: 5, wait: 5, initialDelay: 0, warn: false };
+    assert.deepEqual(v1?.healthcheck, { web: [{ ...stored, name: 'web-startup-1', path: '/', content: 'hello' }] }, 'v1 keeps the checks of its own code, defaults filled in');
+    assert.deepEqual(v2?.healthcheck, {
+      web: [{ ...stored, name: 'web-startup-1', path: '/nope' }, { ...stored, type: 'readiness', name: 'ready', path: '/ready' }],
+      worker: [{ ...stored, name: 'worker-startup-1', uptime: 5 }],
+    });
     assert.deepEqual((await p.db.app.findUniqueOrThrow({ where: { name: app } })).healthcheck, setting, 'the app setting is untouched');
-    // A commit that drops app.json releases without checks of its own.
+
+    // An app.json that does not validate, or is not JSON, fails the push and names the problem.
+    const invalid = await pushChecks({ web: [{ path: '/', attempts: 0 }] });
+    assert.notEqual(invalid.code, 0, invalid.output);
+    assert.match(invalid.output, /app\.json: healthchecks\.web\[0\]\.attempts must be a positive integer/);
+    const oldDialect = await pushChecks({ web: [{ type: 'http', path: '/' }] });
+    assert.notEqual(oldDialect.code, 0);
+    assert.match(oldDialect.output, /app\.json: healthchecks\.web\[0\]\.type must be one of "startup", "liveness", "readiness"/);
+    const malformed = await pushAppJson('{ "healthchecks": ');
+    assert.notEqual(malformed.code, 0);
+    assert.match(malformed.output, /app\.json is not valid JSON/);
+    assert.equal((await latestRelease(app))?.version, 2, 'no release from an invalid app.json');
+
+    // A commit that drops app.json releases without checks of its own; the build names the defaults.
     await wt.git('rm', '-q', 'app.json');
     await wt.git('commit', '-qm', 'no checks');
     const third = await push(wt.dir, [p.git.url(app), 'main']);
     assert.equal(third.code, 0, third.output);
+    assert.match(third.output, /web: startup check accepts TCP on \$PORT, 5 attempts 1 s apart \(default\)/);
     assert.equal((await latestRelease(app))?.healthcheck, null);
   } finally {
     await wt.cleanup();

@@ -95,7 +95,7 @@ describe('three-node cluster', { timeout: 420_000 }, () => {
   });
 
   test('a v3 whose health check fails is marked failed and v2 keeps serving', async () => {
-    await cp.db.app.update({ where: { id: web }, data: { healthcheck: { web: [{ type: 'http', path: '/health', attempts: 3, wait: 0.5, timeout: 1 }] } } });
+    await cp.db.app.update({ where: { id: web }, data: { healthcheck: { web: [{ type: 'startup', path: '/health', attempts: 3, wait: 0.5, timeout: 1 }] } } });
     const v3 = await release(web, 3, { VERSION: 'v3', BROKEN: '1' });
     const failed = await waitFor('v3 failed', async () => {
       const r = await cp.db.release.findUniqueOrThrow({ where: { id: v3 } });

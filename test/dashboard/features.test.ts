@@ -143,15 +143,23 @@ test('metrics: charts render from the routers’ snapshot and series in Redis', 
 
 test('settings: a health check is saved and session affinity toggles', async () => {
   await page.goto(`${platform.url}/apps/${name}/settings`);
-  await page.getByLabel('Check', { exact: true }).selectOption('http');
+  await page.getByLabel('Check', { exact: true }).selectOption('path');
   await page.getByLabel('Path').fill('/health');
   await page.getByLabel('Expected content (optional)').fill('ok');
   await page.getByLabel('Timeout (seconds)').fill('3');
   await page.getByLabel('Attempts').fill('4');
   await page.getByRole('button', { name: 'Save health check' }).click();
   await page.getByText('Saved: new instances use it.').waitFor();
-  const saved = (await appRow()).healthcheck as Record<string, { path: string; content: string; timeout: number; attempts: number }[]>;
-  assert.deepEqual([saved.web?.[0]?.path, saved.web?.[0]?.content, saved.web?.[0]?.timeout, saved.web?.[0]?.attempts], ['/health', 'ok', 3, 4]);
+  const saved = (await appRow()).healthcheck as Record<string, { type: string; path: string; content: string; timeout: number; attempts: number }[]>;
+  assert.deepEqual([saved.web?.[0]?.type, saved.web?.[0]?.path, saved.web?.[0]?.content, saved.web?.[0]?.timeout, saved.web?.[0]?.attempts], ['startup', '/health', 'ok', 3, 4]);
+
+  // Another kind of check replaces it, in app.json's format; a command check runs in the container.
+  await page.getByLabel('Check', { exact: true }).selectOption('command');
+  await page.getByLabel('Command (exit 0 passes)').fill('test -f /app/package.json');
+  await page.getByRole('button', { name: 'Save health check' }).click();
+  await page.getByText('Saved: new instances use it.').waitFor();
+  const replaced = (await appRow()).healthcheck as Record<string, { type: string; command?: string; path?: string }[]>;
+  assert.deepEqual([replaced.web?.length, replaced.web?.[0]?.type, replaced.web?.[0]?.command, replaced.web?.[0]?.path], [1, 'startup', 'test -f /app/package.json', undefined]);
 
   const affinity = page.getByRole('switch', { name: "Send each client's requests to the same instance" });
   assert.equal(await affinity.isChecked(), false);

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { TestNode } from '../cluster/harness/nodes.ts';
 import { ROOT } from './platform.ts';
 
-/** Three worker nodes (own namespace, dockerd and agent each) that join the platform with its join token. */
+/** Worker nodes (three unless told; own namespace, dockerd and agent each) that join the platform with its join token. */
 export class Workers {
-  readonly nodes = [new TestNode('n1', 1), new TestNode('n2', 2), new TestNode('n3', 3)];
+  readonly nodes: TestNode[];
   private readonly agents = new Map<string, ChildProcess>();
 
-  constructor(private readonly apiUrl: string, private readonly joinToken: string, private readonly logDir: string) {}
+  constructor(private readonly apiUrl: string, private readonly joinToken: string, private readonly logDir: string, count = 3) {
+    this.nodes = Array.from({ length: count }, (_, i) => new TestNode(`n${i + 1}`, i + 1));
+  }
 
   async create(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.create()));

@@ -1,4 +1,5 @@
 import { test, before, after } from 'node:test';
+import { defaultChecks } from '@slipway/app-json';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -57,7 +58,7 @@ after(async () => {
 async function attack(command: string, memoryMb = 128, oneOff = true): Promise<{ output: string; exitCode: number; oomKilled: boolean; report: ContainerReport }> {
   const spec: InstanceSpec = {
     instanceId: randomUUID(), appId, appName: 'hostile', type: oneOff ? 'run' : 'web', name: oneOff ? 'run.1' : 'web.1', generation: 0, image, command, env: {},
-    memoryMb, cpuShares: 256, stopTimeoutSec: 1, healthcheck: { type: 'tcp' } as InstanceSpec['healthcheck'], oneOff,
+    memoryMb, cpuShares: 256, stopTimeoutSec: 1, healthchecks: defaultChecks('web'), oneOff,
   };
   const id = await engine.start(spec);
   started.push(id);

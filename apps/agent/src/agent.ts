@@ -5,13 +5,14 @@ import { ControlPlane, ControlPlaneError } from './client.ts';
 import type { AgentConfig } from './config.ts';
 import { obtainCredential } from './credential.ts';
 import { plan } from './converge.ts';
-import { Engine, hostPortOf } from './docker/engine.ts';
+import { Engine, containerAddressOf, hostPortOf } from './docker/engine.ts';
 import { installFirewall } from './firewall.ts';
 import type { Managed } from './docker/labels.ts';
-import { runCheck } from './health.ts';
+import { runStartupChecks, watchLiveness } from './health.ts';
 import { ImageFetcher } from './images.ts';
 import { ImageGc } from './image-gc.ts';
-import type { Health } from './health.ts';
+import type { CheckTarget, Health } from './health.ts';
+import type { Healthcheck } from '@slipway/app-json';
 import { LogShipper } from './logs.ts';
 import { MemorySampler } from './memory.ts';
 import { reportOf } from './report.ts';
@@ -113,7 +114,7 @@ export class Agent {
       const spec = assigned.get(m.instanceId);
       if (!m.running || spec === undefined || spec.generation !== m.generation) continue;
       void this.logs.follow(m.containerId, m.instanceId, this.logsSince(infos.get(m.containerId)!));
-      if (!m.oneOff && !this.health.has(m.containerId)) this.check(m, spec, hostPortOf(infos.get(m.containerId)!));
+      if (!m.oneOff && !this.health.has(m.containerId)) this.check(m, spec, infos.get(m.containerId)!);
     }
     // Release images of destroyed apps go too, like their containers (when due; never throws).
     this.once('image-gc', () => this.imageGc.runIfDue());
@@ -157,12 +158,25 @@ export class Agent {
     this.pruneNetworks();
   }
 
-  private check(m: Managed, spec: InstanceSpec, port: number | null): void {
+  private check(m: Managed, spec: InstanceSpec, info: ContainerInspectInfo): void {
     this.health.set(m.containerId, 'unknown');
-    const stillRunning = () => this.engine.inspect(m.containerId).then((i) => i.State.Running, () => false);
-    void runCheck(spec.healthcheck, this.cfg.NODE_ADDRESS, port, stillRunning, () => this.stopped).then((h) => {
+    const port = hostPortOf(info);
+    const target: CheckTarget = {
+      published: port === null ? null : { address: this.cfg.NODE_ADDRESS, port },
+      containerAddress: containerAddressOf(info),
+      stillRunning: () => this.engine.inspect(m.containerId).then((i) => i.State.Running, () => false),
+      exec: (cmd, timeoutMs) => this.engine.exec(m.containerId, cmd, timeoutMs),
+    };
+    const failed = (c: Healthcheck) => this.log.warn({ dyno: spec.name, app: spec.appName, check: c.name, warnOnly: c.warn }, 'health check failed');
+    void runStartupChecks(spec.healthchecks, target, () => this.stopped, failed).then(async (h) => {
       this.health.set(m.containerId, h);
       this.log.info({ dyno: spec.name, app: spec.appName, health: h }, 'health check finished');
+      if (h !== 'healthy') return;
+      // A failed liveness check reports the instance failed: the control plane restarts it with its crash back-off.
+      const dead = await watchLiveness(spec.healthchecks, target, () => this.stopped || !this.health.has(m.containerId), failed);
+      if (dead === null || !this.health.has(m.containerId)) return;
+      this.health.set(m.containerId, 'failed');
+      this.log.warn({ dyno: spec.name, app: spec.appName, check: dead.name }, 'liveness check failed; the instance will be restarted');
     });
   }
 }

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { defaultChecks } from '@slipway/app-json';
 import assert from 'node:assert/strict';
 import { plan } from './converge.ts';
 import type { Managed } from './docker/labels.ts';
@@ -6,7 +7,7 @@ import type { InstanceSpec } from './protocol.ts';
 
 const spec = (instanceId: string, generation = 0): InstanceSpec => ({
   instanceId, generation, appId: 'a', appName: 'app', type: 'web', name: 'web.1', image: 'img', command: null, env: {},
-  memoryMb: 128, cpuShares: 512, stopTimeoutSec: 5, healthcheck: { type: 'tcp', path: '/', timeout: 1, attempts: 1, wait: 0, initialDelay: 0 }, oneOff: false,
+  memoryMb: 128, cpuShares: 512, stopTimeoutSec: 5, healthchecks: defaultChecks('web'), oneOff: false,
 });
 const box = (instanceId: string, generation = 0, running = true): Managed => ({ containerId: `c-${instanceId}-${generation}`, instanceId, generation, running, oneOff: false, stopTimeoutSec: 5 });
 const ids = (p: ReturnType<typeof plan>) => ({ start: p.start.map((s) => `${s.instanceId}#${s.generation}`), remove: p.remove.map((m) => m.containerId) });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { healthcheck } from '@slipway/app-json';
 
 /**
  * Messages between a node agent and the control plane (`/v1/agent/*`), shared by both sides.
@@ -32,17 +33,6 @@ export const containerReport = z.object({
 
 export const heartbeatRequest = z.object({ ...capacity, containers: z.array(containerReport).max(10_000) });
 
-/** Dokku-style check, as in app.json `healthchecks.<type>[]`; `uptime` only waits for the container to stay up. */
-export const healthcheckSpec = z.object({
-  type: z.enum(['tcp', 'http', 'uptime']).default('tcp'),
-  path: z.string().startsWith('/').default('/'),
-  content: z.string().optional(),
-  timeout: z.number().positive().max(300).default(5),
-  attempts: z.number().int().positive().max(100).default(5),
-  wait: z.number().min(0).max(300).default(1),
-  initialDelay: z.number().min(0).max(600).default(0),
-});
-
 export const instanceSpec = z.object({
   instanceId: z.string().uuid(),
   appId: z.string(),
@@ -58,7 +48,8 @@ export const instanceSpec = z.object({
   memoryMb: z.number().int().positive(),
   cpuShares: z.number().int().positive(),
   stopTimeoutSec: z.number().int().min(0),
-  healthcheck: healthcheckSpec,
+  /** Every check of the instance's process type (app.json's format, defaults filled in); the startup ones gate its health. */
+  healthchecks: z.array(healthcheck).min(1).max(10),
   /** One-off (`slipway run`) containers run once and are never health-checked or restarted. */
   oneOff: z.boolean(),
 });
@@ -83,7 +74,6 @@ export type RegisterResponse = z.infer<typeof registerResponse>;
 export type ContainerReport = z.infer<typeof containerReport>;
 export type HeartbeatRequest = z.infer<typeof heartbeatRequest>;
 export type HeartbeatResponse = z.infer<typeof heartbeatResponse>;
-export type HealthcheckSpec = z.infer<typeof healthcheckSpec>;
 export type InstanceSpec = z.infer<typeof instanceSpec>;
 export type LogLine = z.infer<typeof logLine>;
 export type GoneBuildsResponse = z.infer<typeof goneBuildsResponse>;

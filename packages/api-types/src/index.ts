@@ -76,17 +76,9 @@ export interface AuditEvent {
 
 // Apps
 
-/** app.json-style health check (Dokku's fields) as stored, defaults filled in; the agents use the first one per process type. */
-export interface HealthCheck {
-  type: 'http' | 'tcp' | 'uptime';
-  path: string;
-  /** Text the answer must contain (http). */
-  content?: string;
-  timeout: number;
-  attempts: number;
-  wait: number;
-  initialDelay: number;
-}
+/** One health check as app.json (Dokku's format) gives it, stored with the defaults filled in and a name. */
+import type { Healthcheck } from '@slipway/app-json';
+export type { Healthcheck as HealthCheck, HealthcheckInput as HealthCheckInput } from '@slipway/app-json';
 
 /** An app as created, renamed or updated. */
 export interface AppSummary {
@@ -95,8 +87,8 @@ export interface AppSummary {
   team: string;
   webUrl: string;
   gitUrl: string;
-  /** Process type → checks; null: the defaults (web must accept TCP on $PORT). */
-  healthcheck: Record<string, HealthCheck[]> | null;
+  /** Process type → checks; null: each release's app.json, else the defaults (web must accept TCP on $PORT). */
+  healthcheck: Record<string, Healthcheck[]> | null;
   sessionAffinity: boolean;
   createdAt: string;
   updatedAt: string;

@@ -16,7 +16,7 @@ export const configKey = z
 
 export const processType = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,29}$/, 'Process types are lowercase letters, digits, dashes and underscores, starting with a letter');
+  .regex(/^[A-Za-z0-9_-]{1,30}$/, 'Process types are 1-30 letters, digits, dashes and underscores (as in a Procfile)');
 
 /** Process types that only ever run as one-offs, never as a formation: the release phase and `slipway run`. */
 export const ONE_OFF_TYPES: readonly string[] = ['release', 'run'];

@@ -53,6 +53,31 @@ export class Engine {
     return id;
   }
 
+  /**
+   * Runs a command in the container (a `command` health check) with its output discarded;
+   * its exit code, or null when it has not finished within the timeout (it is left to end).
+   */
+  async exec(containerId: string, cmd: string[], timeoutMs: number): Promise<number | null> {
+    const exec = await this.docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      new Promise<boolean>((resolve) => {
+        stream.on('end', () => resolve(true));
+        stream.on('close', () => resolve(true));
+        stream.on('error', () => resolve(true));
+        stream.resume();
+      }),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); }),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      stream.destroy();
+      return null;
+    }
+    return (await exec.inspect()).ExitCode;
+  }
+
   /** SIGTERM, SIGKILL after the timeout, then remove. Missing containers are fine. */
   async stopAndRemove(m: Managed): Promise<void> {
     const c = this.docker.getContainer(m.containerId);
@@ -98,4 +123,9 @@ function createOptions(spec: InstanceSpec, name: string, network: string, nodeAd
 export function hostPortOf(info: ContainerInspectInfo): number | null {
   const p = info.NetworkSettings.Ports?.[`${CONTAINER_PORT}/tcp`]?.[0]?.HostPort;
   return p ? Number(p) : null;
+}
+
+/** The container's address on its engine's network, for checks on a port other than $PORT. */
+export function containerAddressOf(info: ContainerInspectInfo): string | null {
+  return Object.values(info.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress ?? null;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { SecretBox } from '@slipway/core';
 import type { Db } from '@slipway/db';
-import { healthcheckSpec } from '@slipway/agent/protocol';
-import type { HealthcheckSpec, InstanceSpec } from '@slipway/agent/protocol';
+import { defaultChecks, healthchecks, type Healthcheck } from '@slipway/app-json';
+import type { InstanceSpec } from '@slipway/agent/protocol';
 
 /** States in which an instance's container should exist on its node. */
 const RUNNABLE = ['pending', 'starting', 'running', 'draining'] as const;
@@ -14,22 +14,23 @@ const DEFAULT_MEMORY_MB = 512;
 export const memoryLimitMb = (instanceMemoryMb: number | null, formationMemoryMb: number | undefined): number =>
   instanceMemoryMb ?? formationMemoryMb ?? DEFAULT_MEMORY_MB;
 
-/** app.json `healthchecks`: process type → Dokku-style checks (the first one is used). */
-const appHealthchecks = z.record(z.string(), z.array(healthcheckSpec.partial()).min(1));
 const processTypes = z.record(z.string(), z.string());
 const configVars = z.record(z.string(), z.string());
 
 /**
- * The check of one process type: the app's setting (saved through the API or dashboard), else
- * the app.json checks of the instance's own release, else the default (web must accept TCP on
+ * The checks of one process type: the app's setting (saved through the API or dashboard), else
+ * the app.json checks of the instance's own release, else the defaults (web must accept TCP on
  * $PORT, other types must stay up). The setting wins because it is an operator's explicit choice
- * for the app, and it is per type, so overriding web keeps app.json's worker check. app.json
+ * for the app, and it is per type, so overriding web keeps app.json's worker checks. app.json
  * comes from the release, never from a later push, so a push whose checks fail its rollout
- * cannot change how the release that keeps serving is checked.
+ * cannot change how the release that keeps serving is checked. A list with no startup check
+ * still gets the default one, so readiness or liveness checks alone never mean "no check".
  */
-export function healthcheckFor(type: string, appSetting: unknown, releaseChecks: unknown): HealthcheckSpec {
-  const first = (checks: unknown) => appHealthchecks.safeParse(checks).data?.[type]?.[0];
-  return healthcheckSpec.parse(first(appSetting) ?? first(releaseChecks) ?? (type === 'web' ? { type: 'tcp' } : { type: 'uptime', wait: 2, attempts: 1 }));
+export function healthchecksFor(type: string, appSetting: unknown, releaseChecks: unknown): Healthcheck[] {
+  // Stored rows went through the same schema (or its migration); parsing again fills any name a row lacks.
+  const ofType = (checks: unknown) => healthchecks.safeParse(checks).data?.[type];
+  const checks = ofType(appSetting) ?? ofType(releaseChecks) ?? [];
+  return checks.some((c) => c.type === 'startup') ? checks : [...defaultChecks(type), ...checks];
 }
 
 /** Release.config is the SecretBox-sealed JSON object of the release's config vars. */
@@ -62,7 +63,7 @@ export async function assignmentsFor(db: Db, box: SecretBox, nodeId: string): Pr
       memoryMb: memoryLimitMb(row.memoryMb, formation?.memoryMb),
       cpuShares: row.cpuShares ?? formation?.cpuShares ?? 1024,
       stopTimeoutSec: STOP_TIMEOUT_SEC,
-      healthcheck: healthcheckFor(row.type, row.app.healthcheck, row.release.healthcheck),
+      healthchecks: healthchecksFor(row.type, row.app.healthcheck, row.release.healthcheck),
       oneOff,
     });
   }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { SlipwayError, appName, notFound, processType } from '@slipway/core';
 import { Prisma, type App } from '@slipway/db';
-import type { AppInfo, AppListItem, AppSummary, HealthCheck } from '@slipway/api-types';
-import { healthcheckSpec } from '@slipway/agent/protocol';
+import type { AppInfo, AppListItem, AppSummary } from '@slipway/api-types';
+import { healthchecks, type Healthchecks } from '@slipway/app-json';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../auth/principal.ts';
 import { route } from '../http/route.ts';
@@ -20,8 +20,8 @@ export function appView(deps: Deps, app: App & { team: { name: string } }): AppS
     team: app.team.name,
     webUrl: appUrl(deps, app.name),
     gitUrl: `${publicUrl(deps)}/${app.name}.git`,
-    // Stored only through `healthchecks` below, which fills in the defaults.
-    healthcheck: app.healthcheck as Record<string, HealthCheck[]> | null,
+    // Stored only through app.json's schema (here or by the builder's migration of old rows), which fills in the defaults.
+    healthcheck: app.healthcheck as Healthchecks | null,
     sessionAffinity: app.sessionAffinity,
     createdAt: app.createdAt.toISOString(),
     updatedAt: app.updatedAt.toISOString(),
@@ -40,9 +40,6 @@ async function defaultTeam(deps: Deps, principal: Principal): Promise<string> {
   if (!m) throw new SlipwayError('unprocessable', 'You are not a member of any team that can create apps; pass "team"');
   return m.teamId;
 }
-
-/** app.json `healthchecks`: process type → checks (the agents use the first). */
-const healthchecks = z.record(processType, z.array(z.strictObject(healthcheckSpec.shape)).min(1).max(5));
 
 /** Current release, processes wanted and instances by state for a page of apps: four queries, whatever the page size. */
 async function listStatus(deps: Deps, appIds: string[]) {

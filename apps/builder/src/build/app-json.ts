@@ -1,22 +1,26 @@
-import { z } from 'zod';
+import { defaultChecks, describeCheck, parseAppJson, type AppJson, type Healthchecks } from '@slipway/app-json';
 import { RepoSource } from './repo-source.ts';
 
-const appJson = z.object({ healthchecks: z.record(z.string(), z.array(z.record(z.string(), z.unknown())).min(1)).optional() });
-
 /**
- * The `healthchecks` of the commit's app.json (Dokku's format), or undefined when the
- * commit has none. The agents validate each check against their own schema.
+ * The commit's app.json, validated by app.json's one schema, or undefined when the commit has
+ * none. A file that is not JSON or not a valid app.json throws, naming the field.
  */
-export async function appJsonHealthchecks(repoDir: string, sha: string): Promise<Record<string, unknown[]> | undefined> {
+export async function readAppJson(repoDir: string, sha: string): Promise<AppJson | undefined> {
   const text = await (await new RepoSource(repoDir, sha).facts()).read('app.json');
-  if (text === null) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('app.json is not valid JSON');
+  return text === null ? undefined : parseAppJson(text);
+}
+
+/** What the release's instances will be checked with, one line per check, in words. */
+export function describeChecks(checks: Healthchecks | undefined, processTypes: string[]): string[] {
+  const lines: string[] = [];
+  for (const type of new Set([...processTypes, ...Object.keys(checks ?? {})])) {
+    const own = checks?.[type] ?? [];
+    if (!own.some((c) => c.type === 'startup')) lines.push(`${describeCheck(type, defaultChecks(type)[0]!)} (default)`);
+    for (const c of own) {
+      if (c.type === 'startup') lines.push(describeCheck(type, c));
+      else if (c.type === 'liveness') lines.push(`${describeCheck(type, c)}; keeps running, a failure restarts the instance`);
+      else lines.push(`${type}: readiness check "${c.name}" is not run yet`);
+    }
   }
-  const r = appJson.safeParse(parsed);
-  if (!r.success) throw new Error(`app.json: healthchecks must map process types to lists of checks (${r.error.issues[0]?.message})`);
-  return r.data.healthchecks;
+  return lines;
 }

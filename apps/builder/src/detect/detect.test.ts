@@ -33,7 +33,11 @@ test('unknown repos and bad input fail with actionable messages', async () => {
 
 test('parseProcfile validates types and commands', () => {
   assert.deepEqual(parseProcfile('# c\n\nweb: node s.js --port $PORT\r\nworker:node w.js\n'), { web: 'node s.js --port $PORT', worker: 'node w.js' });
-  assert.throws(() => parseProcfile('Web: x'), /line 1: "Web" is not a valid process type/);
-  assert.throws(() => parseProcfile('web: a\nweb: b'), /line 2: process type "web" is defined twice/);
+  assert.deepEqual(parseProcfile('\uFEFFweb: a\r\n\r\n  # worker: no\r\nWorker_2-x: b\r\n'), { web: 'a', 'Worker_2-x': 'b' }, 'BOM, CRLF, comments, blank lines, mixed-case names');
+  assert.throws(() => parseProcfile('web.1: x'), /line 1: "web\.1" is not a valid process type/);
+  assert.throws(() => parseProcfile('w\u00e9b: x'), /line 1: "w\u00e9b" is not a valid process type/);
+  assert.throws(() => parseProcfile('web: a\r\n# c\r\nweb: b'), /Procfile line 3: process type "web" is defined twice \(first on line 1\)/);
+  assert.throws(() => parseProcfile('web a'), /line 1: expected "type: command"/);
+  assert.throws(() => parseProcfile('worker:'), /line 1: process type "worker" has no command/);
   assert.throws(() => parseProcfile('just words'), /expected "type: command"/);
 });

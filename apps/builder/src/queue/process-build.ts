@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import { runBuild } from '../build/run-build.ts';
-import { appJsonHealthchecks } from '../build/app-json.ts';
+import { describeChecks, readAppJson } from '../build/app-json.ts';
 import { appJsonFormation } from '../build/app-json-formation.ts';
 import type { BuildLimits } from '../build/build-limits.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
@@ -67,6 +67,8 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
   const watch = watchBuild(redis, buildId, lease);
   let built: string | null = null;
   try {
+    // Read first: an app.json that does not validate fails the push before anything is built.
+    const appJson = await readAppJson(`${deps.reposDir}/${build.app.name}.git`, build.commitSha);
     const reusable = await previousBuildOf(db, build.appId, build.commitSha);
     const reused = reusable?.image && (await deps.docker.getImage(reusable.image).inspect().catch(() => null)) ? reusable : null;
     let result: { image: string; processTypes: ProcessTypes; buildpack: string };
@@ -96,8 +98,9 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
     }
     // The checks travel with the release, never onto the app: a push whose checks fail its
     // rollout must not change how the release that keeps serving is checked.
-    const healthchecks = await appJsonHealthchecks(`${deps.reposDir}/${build.app.name}.git`, build.commitSha);
-    if (healthchecks) log(`-----> Health checks from app.json for: ${Object.keys(healthchecks).join(', ')}`);
+    const healthchecks = appJson?.healthchecks;
+    log('-----> Health checks');
+    for (const line of describeChecks(healthchecks, Object.keys(result.processTypes))) log(`       ${line}`);
     const formation = await appJsonFormation(`${deps.reposDir}/${build.app.name}.git`, build.commitSha);
     if (result.processTypes.release) log(`-----> Release phase: \`${result.processTypes.release}\` runs before the new release starts`);
     const release = await createRelease(db, deps.box, {

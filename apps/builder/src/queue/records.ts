@@ -1,3 +1,4 @@
+import type { Healthchecks } from '@slipway/app-json';
 import { Prisma, type Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import type { ProcessTypes } from '../detect/procfile.ts';
@@ -29,7 +30,7 @@ export interface ReleaseInput {
   image: string;
   processTypes: ProcessTypes;
   /** The commit's app.json `healthchecks`, or null when it declares none. */
-  healthchecks: Record<string, unknown[]> | null;
+  healthchecks: Healthchecks | null;
   /** The commit's app.json `formation` (type → quantity, size). */
   formation: Record<string, FormationRequest>;
   commitSha: string;

@@ -1,7 +1,7 @@
 import { call } from './client.ts';
 import type {
   Account, Addon, AddonPlan, ApiToken, AppInfo, AppListItem, AppMetrics, AppSummary, AuditEvent, Build, BuildDetail, ConfigVarsUpdate, ConfigVarsView, Domain,
-  FormationEntry, HealthCheck, Instance, LoginResult, NewApiToken, Page, ProcessSize, Release, ReleaseDetail, Team, WorkerNode,
+  FormationEntry, HealthCheckInput, Instance, LoginResult, NewApiToken, Page, ProcessSize, Release, ReleaseDetail, Team, WorkerNode,
 } from '@slipway/api-types';
 
 const app = (name: string) => `/apps/${encodeURIComponent(name)}`;
@@ -22,7 +22,7 @@ export const api = {
   app: (name: string) => call<AppInfo>('GET', app(name)),
   destroyApp: (name: string) => call<void>('DELETE', app(name)),
   /** `healthcheck: null` returns to the default checks. */
-  updateApp: (name: string, change: { healthcheck?: Record<string, HealthCheck[]> | null; sessionAffinity?: boolean }) =>
+  updateApp: (name: string, change: { healthcheck?: Record<string, HealthCheckInput[]> | null; sessionAffinity?: boolean }) =>
     call<AppSummary>('PATCH', app(name), change),
   /** Server-sent events: `ready`, then `changed` whenever the app's state moves. */
   appEventsUrl: (name: string) => `/v1${app(name)}/events/stream`,

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { processType } from '@slipway/core';
+import { healthchecks } from './healthcheck.ts';
+
+/**
+ * Heroku's app.json (https://devcenter.heroku.com/articles/app-json-schema) with Dokku's
+ * additions. Fields Slipway does not act on yet are checked only for their outer shape and
+ * kept, so a later feature can tighten them here; unknown top-level keys are accepted and ignored.
+ */
+const loose = z.record(z.string(), z.unknown());
+
+export const appJsonSchema = z.looseObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  keywords: z.array(z.string()).optional(),
+  website: z.string().optional(),
+  repository: z.string().optional(),
+  logo: z.string().optional(),
+  success_url: z.string().optional(),
+  stack: z.string().optional(),
+  image: z.string().optional(),
+  env: z.record(z.string(), z.union([z.string(), loose])).optional(),
+  formation: z.record(processType, z.looseObject({ quantity: z.int().min(0, 'must be at least 0').optional(), size: z.string().optional() })).optional(),
+  addons: z.array(z.union([z.string(), loose])).optional(),
+  buildpacks: z.array(loose).optional(),
+  environments: loose.optional(),
+  scripts: z.looseObject({ dokku: z.looseObject({ predeploy: z.string().optional(), postdeploy: z.string().optional() }).optional() }).optional(),
+  cron: z.array(z.looseObject({ command: z.string(), schedule: z.string() })).optional(),
+  healthchecks: healthchecks.optional(),
+});
+
+export type AppJson = z.output<typeof appJsonSchema>;
+
+/** A file that is not valid JSON or not a valid app.json; the message names the field. */
+export class AppJsonError extends Error {}
+
+/** Parses app.json text; throws AppJsonError with one line per problem, e.g. `app.json: healthchecks.web[0].attempts must be a positive integer`. */
+export function parseAppJson(text: string): AppJson {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new AppJsonError(`app.json is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const r = appJsonSchema.safeParse(raw);
+  if (!r.success) throw new AppJsonError(r.error.issues.map((i) => `app.json: ${describeIssue(i)}`).join('\n'));
+  return r.data;
+}
+
+/** `healthchecks.web[0].attempts must be a positive integer` from a zod issue; `root` names where the checked value sits. */
+export function describeIssue(issue: z.core.$ZodIssue, root: (string | number)[] = []): string {
+  const at = [...root, ...issue.path].map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+  return `${at || 'the file'} ${explain(issue)}`;
+}
+
+function explain(issue: z.core.$ZodIssue): string {
+  if (issue.message.startsWith('must ')) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'int' ? 'must be an integer' : `must be ${article(issue.expected)}`;
+    case 'too_small':
+      if (issue.origin === 'number') return Number(issue.minimum) === 0 && !issue.inclusive ? 'must be a positive number' : `must be at least ${issue.minimum}`;
+      return issue.origin === 'array' ? `must have at least ${issue.minimum} item(s)` : `must be at least ${issue.minimum} characters long`;
+    case 'too_big':
+      return issue.origin === 'array' ? `must have at most ${issue.maximum} items` : issue.origin === 'string' ? `must be at most ${issue.maximum} characters long` : `must be at most ${issue.maximum}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `has unknown field(s) ${issue.keys.join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
