@@ -2,6 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import Docker from 'dockerode';
+import { defaultChecks } from '@slipway/app-json';
 import { Engine } from '../../apps/agent/src/docker/engine.ts';
 import { AppNetworks, appBridgeName, appNetworkName } from '../../apps/agent/src/docker/app-network.ts';
 import type { InstanceSpec } from '../../apps/agent/src/protocol.ts';
@@ -20,7 +21,7 @@ const newApp = (): string => {
 const spec = (appId: string, oneOff = false): InstanceSpec => ({
   instanceId: randomUUID(), appId, appName: `net-${appId.slice(0, 8)}`, type: oneOff ? 'run' : 'web', name: oneOff ? 'run.1' : 'web.1', generation: 0,
   image: 'slipway/stack-node:20', command: 'sleep 60', env: {}, memoryMb: 64, cpuShares: 64, stopTimeoutSec: 0,
-  healthcheck: { type: 'tcp' } as InstanceSpec['healthcheck'], oneOff,
+  healthchecks: defaultChecks('web'), oneOff,
 });
 const networksOf = async (appId: string) => docker.listNetworks({ filters: { name: [appNetworkName(appId)] } });
 const containersOf = async (appId: string) => docker.listContainers({ all: true, filters: { network: [appNetworkName(appId)] } });

@@ -58,7 +58,8 @@ export async function assignmentsFor(db: Db, box: SecretBox, nodeId: string): Pr
       name: row.name,
       generation: row.restarts,
       image: row.release.image,
-      command: oneOff ? row.command : (processTypes.safeParse(row.release.processTypes).data?.[row.type] ?? null),
+      // An empty command (a Dockerfile app's web without a Procfile line) runs the image's own CMD.
+      command: oneOff ? row.command : (processTypes.safeParse(row.release.processTypes).data?.[row.type] || null),
       env: { ...env, DYNO: row.name, SLIPWAY_APP: row.app.name, SLIPWAY_RELEASE_VERSION: `v${row.release.version}` },
       memoryMb: memoryLimitMb(row.memoryMb, formation?.memoryMb),
       cpuShares: row.cpuShares ?? formation?.cpuShares ?? 1024,
