@@ -25,6 +25,15 @@ export const appBridgeName = (appId: string): string => APP_BRIDGE_PREFIX + crea
 
 const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
 
+/** True as soon as `check` is, polling for up to two seconds. */
+async function eventually(check: () => Promise<boolean>): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 /** Where app networks' subnets come from (APP_NETWORK_POOL, APP_NETWORK_PREFIX in the agent's config). */
 export interface SubnetPool { pool: string; prefix: number }
 export const DEFAULT_SUBNETS: SubnetPool = { pool: '172.20.0.0/14', prefix: 24 };
@@ -91,8 +100,9 @@ export class AppNetworks {
         return;
       } catch (err) {
         // 409: the name is taken; 403: the bridge name is (a concurrent creation won). Either way
-        // the network must now exist; if not, the refusal had another cause.
-        if ((statusOf(err) === 409 || statusOf(err) === 403) && (await exists())) return;
+        // the network must now exist (the winner's may take a moment to answer by name, seen on
+        // Docker 20.10); if it never does, the refusal had another cause.
+        if ((statusOf(err) === 409 || statusOf(err) === 403) && (await eventually(exists))) return;
         // Another app's network took the subnet meanwhile: the next one.
         if (/overlaps/i.test((err as Error).message)) {
           taken.push(subnet);
