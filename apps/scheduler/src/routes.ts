@@ -17,8 +17,12 @@ export async function publishAppRoutes(db: Db, redis: Redis, appId: string, apps
     },
   });
   if (!app) return;
-  const backends = app.instances
-    .filter((i) => i.node !== null && i.node.status !== 'down' && (i.state === 'draining' || i.healthy))
+  const serving = app.instances.filter((i) => i.node !== null && (i.state === 'draining' || i.healthy));
+  // Instances on a node marked down stay routed only while nothing else serves: the node may just be cut off
+  // from the control plane, and the router's own health checks eject a backend that is really gone.
+  const elsewhere = serving.some((i) => i.node!.status !== 'down' && i.state !== 'draining');
+  const backends = serving
+    .filter((i) => !elsewhere || i.node!.status !== 'down')
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((i) => ({ id: i.id, url: `http://${i.node!.address}:${i.hostPort}`, state: i.state === 'draining' ? ('draining' as const) : ('active' as const) }));
   const hosts = [{ hostname: `${app.name}.${appsDomain}`, pathPrefix: '/' }, ...app.domains];

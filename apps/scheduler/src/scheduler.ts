@@ -3,10 +3,11 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import { NonceCache, type Logger } from '@slipway/core';
-import { DESIRED_CHANNEL, LEADER_KEY, readDesired } from './channels.ts';
+import { BLIND_UNTIL_KEY, DESIRED_CHANNEL, LEADER_KEY, readDesired } from './channels.ts';
 import { LeaderLease } from './lease.ts';
 import { loadState } from './state.ts';
 import { reconcileApp } from './reconcile.ts';
+import { judgeNodes } from './node-judge.ts';
 import { applyActions } from './apply.ts';
 import { publishAppRoutes } from './routes.ts';
 import type { Policy } from './model.ts';
@@ -29,7 +30,7 @@ export interface SchedulerOptions {
 
 /**
  * The reconcile loop: every tick and on every desired-state notice, if this process holds
- * the leader lease, load state → mark silent nodes down → reconcile each app → apply → publish routes.
+ * the leader lease, load state → judge nodes (node-judge.ts) → reconcile each app → apply → publish routes.
  */
 export class Scheduler {
   readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -40,6 +41,11 @@ export class Scheduler {
   private stopped = false;
   isLeader = false;
   private readonly nonces = new NonceCache();
+  /** True until a pass succeeds as leader: from start, after a failed pass, and while another scheduler leads. */
+  private blind = true;
+  /** Since when this scheduler's own view has been unbroken (see judgeNodes). */
+  private heardSince = 0;
+  private lastPassAt = 0;
 
   constructor(private readonly o: SchedulerOptions) {
     this.lease = new LeaderLease(o.redis, o.leaderKey ?? LEADER_KEY, this.id, o.leaseMs);
@@ -71,7 +77,10 @@ export class Scheduler {
       return;
     }
     this.running = this.pass()
-      .catch((err) => this.o.log.error({ err }, 'scheduler pass failed'))
+      .catch((err) => {
+        this.blind = true;
+        this.o.log.error({ err }, 'scheduler pass failed');
+      })
       .finally(() => {
         this.running = null;
         if (this.again) {
@@ -86,14 +95,33 @@ export class Scheduler {
     const leader = await this.lease.acquire();
     if (leader !== this.isLeader) log.info({ scheduler: this.id, leader }, leader ? 'became leader' : 'lost leadership');
     this.isLeader = leader;
-    if (!leader) return;
+    if (!leader) {
+      this.blind = true;
+      return;
+    }
     const now = Date.now();
-    const cutoff = new Date(now - policy.heartbeatTimeoutMs);
-    const down = await db.node.updateMany({ where: { status: { not: 'down' }, OR: [{ lastHeartbeatAt: { lt: cutoff } }, { lastHeartbeatAt: null }] }, data: { status: 'down' } });
-    if (down.count > 0) log.warn({ nodes: down.count }, 'nodes silent past the heartbeat timeout marked down');
+    // A pass that comes too late (the process stalled) saw nothing in between either.
+    if (this.blind || now - this.lastPassAt > policy.heartbeatTimeoutMs) this.heardSince = now;
+    const apiBlindUntil = Number((await this.o.redis.get(BLIND_UNTIL_KEY)) ?? 0) || 0;
+    const heardSince = Math.max(this.heardSince, Math.min(apiBlindUntil, now));
+    const state = await loadState(db);
+    const judged = judgeNodes({ nodes: state.nodes, now, heardSince, policy });
+    const nameOf = (id: string) => state.nodes.find((n) => n.id === id)!.name;
+    if (judged.fullDisruption) {
+      log.warn({ silent: judged.spared.map(nameOf) }, 'most nodes went silent at once: suspecting the control plane or the network, evicting nothing (full disruption)');
+    }
+    for (const n of state.nodes.filter((x) => judged.down.includes(x.id))) {
+      // Guarded on the heartbeat read: one that arrived meanwhile keeps its node up.
+      const seen = n.lastHeartbeatAt === null ? null : new Date(n.lastHeartbeatAt);
+      const { count } = await db.node.updateMany({ where: { id: n.id, status: { not: 'down' }, lastHeartbeatAt: seen }, data: { status: 'down' } });
+      if (count === 0) continue;
+      n.status = 'down';
+      log.warn({ node: n.name, silentMs: now - judged.heardAt.get(n.id)! }, 'node silent past the heartbeat timeout while the control plane could hear it: marked down');
+    }
+    // Placement counts a heartbeat missed while the control plane was blind as heard.
+    for (const n of state.nodes) n.lastHeartbeatAt = judged.heardAt.get(n.id)!;
     // Stopped rows whose node is gone will get no report that would clear them.
     await db.instance.deleteMany({ where: { state: 'stopped', OR: [{ nodeId: null }, { node: { status: 'down' } }] } });
-    const state = await loadState(db);
     if (state.pendingTargets.length > 0) await db.release.updateMany({ where: { id: { in: state.pendingTargets }, status: 'pending' }, data: { status: 'deploying' } });
     const nodeMap = new Map(state.nodes.map((n) => [n.id, n]));
     for (const app of state.apps) {
@@ -103,5 +131,7 @@ export class Scheduler {
       // Routes follow health reports too, which arrive without any action here.
       await publishAppRoutes(db, this.o.redis, app.appId, this.o.appsDomain, this.o.internalSecret);
     }
+    this.blind = false;
+    this.lastPassAt = Date.now();
   }
 }
