@@ -17,6 +17,16 @@ import type { ContainerReport, InstanceSpec } from './protocol.ts';
 
 const key = (instanceId: string, generation: number) => `${instanceId}#${generation}`;
 
+/** Longest wait between failed heartbeats: well inside the scheduler's heartbeat timeout (5 s), which it restarts for every node when it was blind. */
+const MAX_BACKOFF_MS = 2_000;
+
+/** The wait before the next heartbeat: the interval, doubled per failure up to the cap, with ±20% jitter so nodes do not return in step. */
+export function heartbeatDelayMs(intervalMs: number, failures: number): number {
+  if (failures === 0) return intervalMs;
+  const backoff = Math.min(Math.max(intervalMs, MAX_BACKOFF_MS), intervalMs * 2 ** failures);
+  return Math.round(backoff * (0.8 + Math.random() * 0.4));
+}
+
 /**
  * One node's agent: every heartbeat it reports its containers, receives its assignments
  * and converges on them. Docker is the only record of what runs, so a restarted agent
@@ -49,9 +59,15 @@ export class Agent {
     const { nodeId, credential } = await obtainCredential(this.cfg, this.cp);
     this.cp.setCredential(credential);
     this.log.info({ nodeId, node: this.cfg.NODE_NAME }, 'agent started');
+    let failures = 0;
     const loop = async () => {
-      await this.tick().catch((err) => this.onError(err));
-      if (!this.stopped) this.timer = setTimeout(loop, this.cfg.HEARTBEAT_MS);
+      const ok = await this.tick().then(() => true, async (err: unknown) => {
+        await this.onError(err).catch((e: unknown) => this.log.warn({ err: e }, 'registering again failed'));
+        return false;
+      });
+      failures = ok ? 0 : failures + 1;
+      // Containers keep running whatever the control plane answers; only the heartbeat backs off.
+      if (!this.stopped) this.timer = setTimeout(loop, heartbeatDelayMs(this.cfg.HEARTBEAT_MS, failures));
     };
     await loop();
   }
@@ -68,7 +84,9 @@ export class Agent {
       this.cp.setCredential((await obtainCredential(this.cfg, this.cp, true)).credential);
       return;
     }
-    this.log.warn({ err }, 'heartbeat failed');
+    // 503: the control plane's own dependency is down (it says which in its /healthz); one line, no stack.
+    if (err instanceof ControlPlaneError && err.status === 503) this.log.warn({ reason: err.message }, 'control plane unavailable; containers keep running, retrying');
+    else this.log.warn({ err }, 'heartbeat failed');
   }
 
   async tick(): Promise<void> {

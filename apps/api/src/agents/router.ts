@@ -8,7 +8,8 @@ import type { Logger, SecretBox } from '@slipway/core';
 import type { Db } from '@slipway/db';
 import { goneBuildsRequest, heartbeatRequest, logBatch, registerRequest } from '@slipway/agent/protocol';
 import type { GoneBuildsResponse, HeartbeatResponse, RegisterResponse } from '@slipway/agent/protocol';
-import { DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
+import { BLIND_UNTIL_KEY, DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
+import { isDatabaseUnavailable } from '../http/errors.ts';
 import { joinTokenMatches, nodeOf, requireNode } from './auth.ts';
 import { applyReport } from './report.ts';
 import { MemorySeriesWriter } from './memory-series.ts';
@@ -28,6 +29,9 @@ export interface AgentRouterDeps {
   /** The control plane's engine, where release images are built and fetched from (default: the local socket). */
   docker?: Docker;
 }
+
+/** Long enough for any scheduler to read it after the outage; a later mark replaces it. */
+const BLIND_MARK_TTL_MS = 600_000;
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const r = schema.safeParse(body);
@@ -85,6 +89,16 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
   });
 
   router.use(createImagesRouter(db, log, deps.docker));
+
+  // A heartbeat dropped for the control plane's own fault says nothing about the node: mark the moment,
+  // so the scheduler counts no node's silence from before it (node-judge.ts).
+  router.use((err: unknown, req: Request, _res: Response, next: NextFunction) => {
+    if (req.path !== '/heartbeat' || !isDatabaseUnavailable(err)) return next(err);
+    redis.set(BLIND_UNTIL_KEY, String(Date.now()), 'PX', BLIND_MARK_TTL_MS).then(
+      () => next(err),
+      () => next(err), // Redis down too: the scheduler is blind then anyway (it cannot hold its lease)
+    );
+  });
 
   // Agents get plain JSON errors even when mounted outside the API's own error handler.
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
