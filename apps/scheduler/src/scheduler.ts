@@ -10,6 +10,7 @@ import { reconcileApp } from './reconcile.ts';
 import { judgeNodes } from './node-judge.ts';
 import { applyActions } from './apply.ts';
 import { publishAppRoutes } from './routes.ts';
+import { defaultRouteKeys, isTableWhole, markTableWhole } from '@slipway/routing';
 import type { Policy } from './model.ts';
 
 export interface SchedulerOptions {
@@ -102,6 +103,8 @@ export class Scheduler {
     const now = Date.now();
     // A pass that comes too late (the process stalled) saw nothing in between either.
     if (this.blind || now - this.lastPassAt > policy.heartbeatTimeoutMs) this.heardSince = now;
+    // Redis restarted empty lost the mark with the routes: this pass republishes every app, then marks it.
+    const routesWhole = await isTableWhole(this.o.redis, defaultRouteKeys, this.o.internalSecret);
     const apiBlindUntil = Number((await this.o.redis.get(BLIND_UNTIL_KEY)) ?? 0) || 0;
     const heardSince = Math.max(this.heardSince, Math.min(apiBlindUntil, now));
     const state = await loadState(db);
@@ -131,6 +134,7 @@ export class Scheduler {
       // Routes follow health reports too, which arrive without any action here.
       await publishAppRoutes(db, this.o.redis, app.appId, this.o.appsDomain, this.o.internalSecret);
     }
+    if (!routesWhole && (await markTableWhole(this.o.redis, defaultRouteKeys, this.o.internalSecret))) log.info('route table republished whole; routers reload it');
     this.blind = false;
     this.lastPassAt = Date.now();
   }
