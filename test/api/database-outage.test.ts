@@ -76,12 +76,17 @@ test('with the database stopped the API answers 503 with Retry-After, /healthz n
   assert.equal((await client(api.url, token)('GET', '/v1/apps')).status, 200);
 });
 
-test('with Redis stopped /healthz names Redis', async () => {
+test('with Redis stopped /healthz names Redis and a request that needs it gets 503', async () => {
   redis.kill('SIGKILL');
   await new Promise((r) => redis.once('exit', r));
   const health = await client(api.url)('GET', '/healthz');
   assert.equal(health.status, 503);
   assert.deepEqual(health.body, { ok: false, database: 'up', redis: 'down' });
+  // Logging in counts attempts in Redis: refused with 503 and Retry-After, not a 500.
+  const login = await client(api.url)('POST', '/v1/login', { email: api.admin.email, password: api.admin.password });
+  assert.equal(login.status, 503);
+  assert.equal(login.headers.get('retry-after'), '2');
+  assert.match(login.body.error.message, /platform's Redis is unavailable/);
   redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await waitFor('/healthz ok again', async () => (await client(api.url)('GET', '/healthz')).status === 200, 20_000);
 });

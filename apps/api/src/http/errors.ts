@@ -24,6 +24,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** True when the error is ioredis giving up on an unreachable Redis (retries exhausted, connection closed). */
+export function isRedisUnavailable(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'MaxRetriesPerRequestError' || err.message === 'Connection is closed.');
+}
+
 export const databaseUnavailable = (): SlipwayError =>
   new SlipwayError('unavailable', "The platform's database is unavailable; this is temporary, try again in a moment");
 
@@ -37,6 +42,7 @@ export function toSlipwayError(err: unknown): SlipwayError {
     return new SlipwayError('bad_request', 'Unsupported request body encoding');
   }
   if (isDatabaseUnavailable(err)) return databaseUnavailable();
+  if (isRedisUnavailable(err)) return new SlipwayError('unavailable', "The platform's Redis is unavailable; this is temporary, try again in a moment");
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     if (err.code === 'P2002') return new SlipwayError('conflict', 'That name is already taken');
     if (err.code === 'P2025') return new SlipwayError('not_found', 'Resource not found');
