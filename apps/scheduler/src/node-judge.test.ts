@@ -25,6 +25,11 @@ const cases: { name: string; nodes: NodeView[]; heardSince: number; want: { down
     nodes: [node('n1', silentFor(6_000)), node('n2', silentFor(7_000)), node('n3', silentFor(8_000))], heardSince: LONG_AGO, want: { down: [], spared: ['n1', 'n2', 'n3'], full: true },
   },
   { name: 'two of three silent: most nodes, full disruption', nodes: [node('n1'), node('n2', silentFor(6_000)), node('n3', silentFor(6_000))], heardSince: LONG_AGO, want: { down: [], spared: ['n2', 'n3'], full: true } },
+  {
+    name: 'cut off together, they cross the timeout a heartbeat apart: the first is spared too',
+    nodes: [node('n1'), node('n2', silentFor(5_100)), node('n3', silentFor(4_700))], heardSince: LONG_AGO, want: { down: [], spared: ['n2'], full: true },
+  },
+  { name: 'a dead node while the others beat (a missed heartbeat or two) is still down', nodes: [node('n1', silentFor(1_500)), node('n2'), node('n3', silentFor(6_000))], heardSince: LONG_AGO, want: { down: ['n3'], spared: [], full: false } },
   { name: 'two of four silent: not most, both down', nodes: [node('n1'), node('n2'), node('n3', silentFor(6_000)), node('n4', silentFor(6_000))], heardSince: LONG_AGO, want: { down: ['n3', 'n4'], spared: [], full: false } },
   { name: 'two of two silent: full disruption', nodes: [node('n1', silentFor(6_000)), node('n2', silentFor(6_000))], heardSince: LONG_AGO, want: { down: [], spared: ['n1', 'n2'], full: true } },
   { name: 'one of two silent: a dead node, down', nodes: [node('n1'), node('n2', silentFor(6_000))], heardSince: LONG_AGO, want: { down: ['n2'], spared: [], full: false } },
