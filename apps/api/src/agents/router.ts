@@ -55,7 +55,8 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
     if (!joinTokenMatches(body.joinToken, deps.joinToken)) throw unauthorized('Invalid join token');
     // Re-registering a name rotates its credential: the old one stops working at once.
     const credential = newToken('node');
-    const fields = { address: body.address, memoryMb: body.memoryMb, cpus: body.cpus, labels: body.labels, credentialHash: hashToken(credential) };
+    // Registering is hearing from the node: its heartbeat timeout starts now, not at its first heartbeat.
+    const fields = { address: body.address, memoryMb: body.memoryMb, cpus: body.cpus, labels: body.labels, credentialHash: hashToken(credential), lastHeartbeatAt: new Date() };
     const node = await db.node.upsert({ where: { name: body.name }, create: { name: body.name, ...fields }, update: fields });
     log.info({ node: node.name, address: body.address }, 'node registered');
     res.status(201).json({ nodeId: node.id, credential } satisfies RegisterResponse);
