@@ -99,7 +99,8 @@ test('one node silent while the control plane listens is marked down, and is rea
   const silentAt = Date.now();
   await waitFor('n3 down', async () => (await statuses()).n3 === 'down', 10_000, 100);
   const took = Date.now() - silentAt;
-  assert.ok(took >= policy.heartbeatTimeoutMs && took < policy.heartbeatTimeoutMs + 3_000, `marked down after ${took} ms`);
+  // Its last heartbeat was up to one beat (300 ms) before it was stopped.
+  assert.ok(took >= policy.heartbeatTimeoutMs - 400 && took < policy.heartbeatTimeoutMs + 3_000, `marked down after ${took} ms`);
   assert.deepEqual(await statuses(), { n1: 'ready', n2: 'ready', n3: 'down' });
   beating.set('n3', true);
   await waitFor('n3 ready again', async () => (await statuses()).n3 === 'ready', 5_000, 100);
@@ -108,10 +109,11 @@ test('one node silent while the control plane listens is marked down, and is rea
 test('most nodes silent at once is a full disruption: nothing is marked down', async () => {
   beating.set('n2', false);
   beating.set('n3', false);
-  assert.deepEqual(await watch(3 * policy.heartbeatTimeoutMs), { n1: ['ready'], n2: ['ready'], n3: ['ready'] });
+  const seen = await watch(3 * policy.heartbeatTimeoutMs);
   beating.set('n2', true);
   beating.set('n3', true);
   await sleep(1_000);
+  assert.deepEqual(seen, { n1: ['ready'], n2: ['ready'], n3: ['ready'] });
 });
 
 test('a scheduler that was not leader gives every node a fresh grace when it takes over', async () => {

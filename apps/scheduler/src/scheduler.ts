@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import type { Db } from '@slipway/db';
+import { isDatabaseUnavailable, type Db } from '@slipway/db';
 import { NonceCache, type Logger } from '@slipway/core';
 import { BLIND_UNTIL_KEY, DESIRED_CHANNEL, LEADER_KEY, readDesired } from './channels.ts';
 import { LeaderLease } from './lease.ts';
@@ -78,9 +78,11 @@ export class Scheduler {
       return;
     }
     this.running = this.pass()
-      .catch((err) => {
+      .catch((err: unknown) => {
         this.blind = true;
-        this.o.log.error({ err }, 'scheduler pass failed');
+        // An outage is one line per pass, not a stack: nodes get a fresh grace when it ends.
+        if (isDatabaseUnavailable(err)) this.o.log.warn('scheduler pass skipped: the database is unavailable; nodes are not judged until it returns');
+        else this.o.log.error({ err }, 'scheduler pass failed');
       })
       .finally(() => {
         this.running = null;

@@ -7,7 +7,8 @@ import { FLUSH, PktReader, pktLine, sideband } from './pkt-line.ts';
 import { rejectInReport } from './report.ts';
 import { readRequestHead } from './request-head.ts';
 import { revertRef } from './repos.ts';
-import { databaseUnavailable, isDatabaseUnavailable } from '../http/errors.ts';
+import { isDatabaseUnavailable } from '@slipway/db';
+import { databaseUnavailable } from '../http/errors.ts';
 
 export interface ReceiveContext {
   repoDir: string;

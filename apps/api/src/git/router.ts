@@ -7,7 +7,8 @@ import { tokenFromBasicAuth } from './basic-auth.ts';
 import type { RefUpdate } from './commands.ts';
 import { FLUSH, pktLine } from './pkt-line.ts';
 import { receivePack } from './receive-pack.ts';
-import { RETRY_AFTER_SEC, databaseUnavailable, isDatabaseUnavailable } from '../http/errors.ts';
+import { isDatabaseUnavailable } from '@slipway/db';
+import { RETRY_AFTER_SEC, databaseUnavailable } from '../http/errors.ts';
 import { ensureBareRepo, repoPath } from './repos.ts';
 
 export type GitAction = 'push' | 'fetch';
