@@ -7,8 +7,9 @@
 # Idempotent: creates what is missing, starts what is stopped, keeps passwords.
 # Prints the admin URLs as env lines: ADDONS_POSTGRES_ADMIN_URL, ADDONS_REDIS_ADMIN_URL.
 # Env: ADDONS_STATE_DIR (/var/lib/slipway/addons), ADDONS_PG_PORT (5433),
-#      ADDONS_REDIS_PORT (6380), ADDONS_LISTEN (* = every interface, so app
-#      containers on worker nodes can reach them; passwords are always required),
+#      ADDONS_REDIS_PORT (6380), ADDONS_PUBLIC_HOST (the address app containers reach
+#      the servers on: they listen there and on loopback only; remembered across runs),
+#      ADDONS_LISTEN (overrides both: addresses, or * for every interface),
 #      ADDONS_REDIS_MAXMEMORY (512mb: room for 20 add-ons of the shared plan at its
 #      25 MB quota, packages/addons/src/catalog.ts; the broker enforces each quota).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -17,7 +18,6 @@ STATE="${ADDONS_STATE_DIR:-/var/lib/slipway/addons}"
 PG_PORT="${ADDONS_PG_PORT:-5433}"
 REDIS_PORT="${ADDONS_REDIS_PORT:-6380}"
 REDIS_MAXMEMORY="${ADDONS_REDIS_MAXMEMORY:-512mb}"
-LISTEN="${ADDONS_LISTEN:-*}"
 PG_CLUSTER=addons
 PG_ADMIN=slipway_admin
 REDIS_ADMIN=slipway-admin
@@ -28,6 +28,25 @@ chmod 0700 "$STATE"
 # Concurrent runs (parallel test files) would race on cluster creation.
 exec 9>"$STATE/.lock"
 flock 9  # servers started below get 9>&- so they do not hold the lock
+
+# Where the servers listen: loopback and where app networks reach them, never every interface.
+LISTEN_FILE="$STATE/listen"
+LISTEN="${ADDONS_LISTEN:-${ADDONS_PUBLIC_HOST:+127.0.0.1 $ADDONS_PUBLIC_HOST}}"
+[ -n "$LISTEN" ] || LISTEN="$(cat "$LISTEN_FILE" 2>/dev/null || echo 127.0.0.1)"
+LISTEN="$(tr ', ' '\n\n' <<<"$LISTEN" | awk 'NF && !seen[$0]++' | paste -sd' ')"
+echo "$LISTEN" >"$LISTEN_FILE"
+# A running server listens where it did when it started: nowhere but LISTEN, and on every LISTEN
+# address this host has now (one missing, say a bridge not made yet, causes no restart).
+listens_as_configured() {
+  local have a
+  have="$(ss -ltnH "sport = :$1" | awk '{print $4}' | sed -E 's/:[0-9]+$//; s/^\[(.*)\]$/\1/' | sort -u)"
+  if [ "$LISTEN" = '*' ]; then [ "$(paste -sd' ' <<<"$have")" = '0.0.0.0 ::' ]; return; fi
+  for a in $have; do [[ " $LISTEN " == *" $a "* ]] || return 1; done
+  for a in $LISTEN; do
+    ip -o addr show | awk '{print $4}' | cut -d/ -f1 | grep -qxF "$a" && ! grep -qxF "$a" <<<"$have" && return 1
+  done
+  return 0
+}
 
 # A password file is made once and reused, so reruns keep working credentials.
 secret_file() {
@@ -53,7 +72,7 @@ fi
 # Rewritten on every run so a hand edit cannot silently weaken authentication.
 cat >"$PG_CONF/conf.d/slipway-addons.conf" <<EOF
 # Written by scripts/addon-servers.sh
-listen_addresses = '$LISTEN'
+listen_addresses = '${LISTEN// /,}'
 port = $PG_PORT
 password_encryption = scram-sha-256
 log_statement = 'none'
@@ -72,7 +91,11 @@ EOF
 chown postgres:postgres "$PG_CONF/pg_hba.conf" "$PG_CONF/conf.d/slipway-addons.conf"
 
 pg_addons_up() { pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; }
-if pg_addons_up; then
+if pg_addons_up && ! listens_as_configured "$PG_PORT"; then
+  say "restarting PostgreSQL cluster '$PG_CLUSTER' to listen on: $LISTEN"
+  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" restart 9>&-
+  for _ in $(seq 1 30); do pg_addons_up && break; sleep 1; done
+elif pg_addons_up; then
   pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" reload
 else
   say "starting PostgreSQL cluster '$PG_CLUSTER'"
@@ -130,8 +153,9 @@ mkdir -p "$REDIS_DIR"
 chmod 0700 "$REDIS_DIR"
 REDIS_PASS="$(secret_file redis-admin.password)"
 REDIS_HASH="$(printf '%s' "$REDIS_PASS" | sha256sum | cut -d' ' -f1)"
+# '-': an address missing at start is skipped rather than fatal.
 BIND="* -::*"
-[ "$LISTEN" = '*' ] || BIND="$LISTEN"
+[ "$LISTEN" = '*' ] || BIND="$(for a in $LISTEN; do [ "$a" = 127.0.0.1 ] && echo "$a" || echo "-$a"; done | paste -sd' ')"
 
 cat >"$REDIS_DIR/redis.conf" <<EOF
 # Written by scripts/addon-servers.sh
@@ -169,6 +193,8 @@ redis_addons() { REDISCLI_AUTH="$REDIS_PASS" redis-cli --no-auth-warning -h 127.
 redis_addons_up() { [ "$(redis_addons ping 2>/dev/null)" = PONG ]; }
 if redis_addons_up; then
   redis_addons acl load >/dev/null
+  listens_as_configured "$REDIS_PORT" || redis_addons config set bind "$BIND" >/dev/null ||
+    say "warning: Redis for add-ons could not listen on: $BIND"
 elif redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
   die "port $REDIS_PORT answers but not to the add-on admin: stop that server or set ADDONS_REDIS_PORT"
 else

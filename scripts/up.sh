@@ -43,14 +43,15 @@ say "applying database migrations"
 npm run --silent db:migrate
 
 if [ -x "$ROOT/scripts/addon-servers.sh" ]; then
+  # Apps run in containers on this host's engine: they reach the add-on servers through its
+  # bridge, the only address besides loopback the servers listen on.
+  : "${ADDONS_PUBLIC_HOST:=$(ip -4 -o addr show docker0 2>/dev/null | awk '{print $4}' | cut -d/ -f1)}"
+  export ADDONS_PUBLIC_HOST
   say "starting the add-on servers"
   "$ROOT/scripts/addon-servers.sh" >> "$SLIPWAY_HOME/logs/addon-servers.log" 2>&1 ||
     say "warning: the add-on servers did not start, so addons:create will fail; see $SLIPWAY_HOME/logs/addon-servers.log"
   ADDONS_ENV="${ADDONS_STATE_DIR:-/var/lib/slipway/addons}/addons.env"
   if [ -r "$ADDONS_ENV" ]; then set -a; source "$ADDONS_ENV"; set +a; fi
-  # Apps run in containers on this host's engine: they reach the add-on servers through its bridge.
-  : "${ADDONS_PUBLIC_HOST:=$(ip -4 -o addr show docker0 2>/dev/null | awk '{print $4}' | cut -d/ -f1)}"
-  export ADDONS_PUBLIC_HOST
 fi
 
 if is_root && [ -d /usr/local/bin ] && [ ! -e /usr/local/bin/slipway ]; then

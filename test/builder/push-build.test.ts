@@ -183,7 +183,7 @@ test('hostile or unsupported repos fail with clear reasons; a crashing app still
     await wt.git('commit', '-qm', 'remote base image');
     const r = await push(wt.dir, [p.git.url(app), 'main']);
     assert.notEqual(r.code, 0);
-    assert.match(r.output, /FROM node:20-alpine, which is not on this machine, and no registry is reachable.*Local stack images: slipway\/stack-node:20/);
+    assert.match(r.output, /Dockerfile: FROM node:20-alpine is not allowed: a build may start from the platform stack \(slipway\/stack-node:20\) or this app's own images; there is no registry to pull other images from/);
     await wt.git('rm', '-q', 'Dockerfile');
     await writeFile(join(wt.dir, 'README.md'), 'nothing to run\n');
     await wt.git('add', '-A');

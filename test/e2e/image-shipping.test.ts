@@ -1,7 +1,6 @@
 import { before, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
-import { deleteHost } from '@slipway/routing';
 import { scaleFormation } from '../../apps/scheduler/src/operations.ts';
 import { ControlPlane } from '../cluster/harness/control-plane.ts';
 import { TestNode } from '../cluster/harness/nodes.ts';
@@ -55,7 +54,6 @@ describe('image shipping to worker nodes', { timeout: 900_000 }, () => {
   after(async () => {
     // Everything below belongs to another suite unless we hold the bridge.
     if (!bridge.isHeld) return void cp.redis.disconnect();
-    await deleteHost(cp.redis, `ship-app.${cp.appsDomain}`).catch(() => {});
     await cp.stop().catch((e) => console.error('control plane cleanup', e));
     await node.destroy().catch((e) => console.error('node cleanup', e));
     await bridge.release();

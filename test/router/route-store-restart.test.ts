@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createLogger } from '@slipway/core';
+import { createLogger, reservedHosts } from '@slipway/core';
 import { markTableWhole, routeKeys, setHostRoutes } from '@slipway/routing';
 import { RedisRouteSource } from '../../apps/router/src/routes/source.ts';
 import type { RouteTable } from '../../apps/router/src/routes/table.ts';
@@ -37,7 +37,7 @@ test('a router keeps its table through a Redis restarted empty, until the schedu
   await markTableWhole(writer, keys, secret);
 
   let table: RouteTable | null = null;
-  const source = new RedisRouteSource(`redis://127.0.0.1:${port}`, keys, (t) => (table = t), createLogger('test', 'silent'), secret);
+  const source = new RedisRouteSource(`redis://127.0.0.1:${port}`, keys, reservedHosts({ SLIPWAY_DOMAIN: 'slipway.localhost' }), (t) => (table = t), createLogger('test', 'silent'), secret);
   await source.start();
   assert.deepEqual(hosts(table!), ['a.test:1', 'gone.test:1']);
 

@@ -130,7 +130,7 @@ test('destroying an app removes its routes, add-ons, queued builds, repository a
   assert.deepEqual((await getHostRoutes(api.deps.redis, custom, defaultRouteKeys, secret))?.map((r) => r.app), ['neighbour']);
 });
 
-test('destroying an app removes its release images from the control plane engine; a node\'s agent removes its copies, except one a container uses', async () => {
+test('destroying an app removes its release images from the control plane engine before it returns; a node\'s agent removes its copies, except one a container uses', async () => {
   const ids: Record<string, string> = {};
   for (const name of [imaged, neighbour]) ids[name] = ((await call('POST', '/v1/apps', { name })).body as { id: string }).id;
   const build = async (app: string) => {
@@ -146,13 +146,20 @@ test('destroying an app removes its release images from the control plane engine
   const older = await image(`${imaged}:build-0`, labels(imaged, b0));
   const theirs = await image(`${neighbour}:build-1`, labels(neighbour, theirBuild));
   const stack = await image(stackRef, { 'slipway.stack': 'test' });
+  // An image the app built FROM another of its own (Docker keeps a parent while a child exists), and a
+  // container made from one on this engine (a one-machine install's node): neither keeps an image past the destroy.
+  const onOlder = await docker.createContainer({ Image: older });
+  const child = ((await onOlder.commit({ repo: imaged, tag: 'build-2' })) as { Id: string }).Id;
+  await onOlder.remove();
+  const user = await docker.createContainer({ Image: built });
   // A rename changes nothing for images labelled with the old name.
   assert.equal((await call('PATCH', `/v1/apps/${neighbour}`, { name: `${neighbour}-b` })).status, 200);
 
   assert.equal((await call('DELETE', `/v1/apps/${imaged}`)).status, 204);
-  assert.deepEqual(await Promise.all([built, older, theirs, stack].map(present)), [false, false, true, true]);
+  assert.deepEqual(await Promise.all([built, older, child, theirs, stack].map(present)), [false, false, false, true, true]);
+  assert.equal(await user.inspect().then(() => true, () => false), false);
   const event = await api.deps.db.event.findFirstOrThrow({ where: { action: 'app.destroy', target: imaged } });
-  assert.equal((event.data as { images: number }).images, 2);
+  assert.equal((event.data as { images: number }).images, 3);
 
   // A node that was down during the delete comes back with copies; one is still under a stopped container.
   const reg = await client(api.url)('POST', '/v1/agent/register', { joinToken, name: `gc-${suffix}`, address: '10.9.9.8', memoryMb: 1024, cpus: 1 });

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { appNetworkName } from '../../apps/agent/src/docker/app-network.ts';
 import { Engine } from '../../apps/agent/src/docker/engine.ts';
 import type { ContainerReport, InstanceSpec } from '../../apps/agent/src/protocol.ts';
 import { reportOf } from '../../apps/agent/src/report.ts';
@@ -16,6 +17,8 @@ import { reportOf } from '../../apps/agent/src/report.ts';
 // write into the system or its own code. Each attempt is contained and the engine stays healthy.
 const run = promisify(execFile);
 const image = `slipway-test/hostile:${randomUUID().slice(0, 8)}`;
+// Its own app id per run: the containers share a network made for it (removed in `after`).
+const appId = `hostile-${randomUUID()}`;
 const engine = new Engine('/var/run/docker.sock', '127.0.0.1');
 const started: string[] = [];
 let dir: string;
@@ -46,13 +49,14 @@ s.on('error', (e) => { console.log('socket ' + e.code); process.exit(0); });\n`,
 after(async () => {
   for (const id of started) await run('docker', ['rm', '-f', id]).catch(() => undefined);
   await run('docker', ['rmi', '-f', image]).catch(() => undefined);
+  await run('docker', ['network', 'rm', appNetworkName(appId)]).catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Runs one command as a one-off instance through the agent's Engine; waits for its exit. */
 async function attack(command: string, memoryMb = 128, oneOff = true): Promise<{ output: string; exitCode: number; oomKilled: boolean; report: ContainerReport }> {
   const spec: InstanceSpec = {
-    instanceId: randomUUID(), appId: 'hostile', appName: 'hostile', type: oneOff ? 'run' : 'web', name: oneOff ? 'run.1' : 'web.1', generation: 0, image, command, env: {},
+    instanceId: randomUUID(), appId, appName: 'hostile', type: oneOff ? 'run' : 'web', name: oneOff ? 'run.1' : 'web.1', generation: 0, image, command, env: {},
     memoryMb, cpuShares: 256, stopTimeoutSec: 1, healthcheck: { type: 'tcp' } as InstanceSpec['healthcheck'], oneOff,
   };
   const id = await engine.start(spec);

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { Logger } from '@slipway/core';
 import { ControlPlane, ControlPlaneError } from './client.ts';
@@ -5,6 +6,7 @@ import type { AgentConfig } from './config.ts';
 import { obtainCredential } from './credential.ts';
 import { plan } from './converge.ts';
 import { Engine, hostPortOf } from './docker/engine.ts';
+import { installFirewall } from './firewall.ts';
 import type { Managed } from './docker/labels.ts';
 import { runCheck } from './health.ts';
 import { ImageFetcher } from './images.ts';
@@ -39,7 +41,7 @@ export class Agent {
 
   constructor(private readonly cfg: AgentConfig, private readonly log: Logger) {
     this.cp = new ControlPlane(cfg.SLIPWAY_API_URL);
-    this.engine = new Engine(cfg.DOCKER_SOCKET, cfg.NODE_ADDRESS);
+    this.engine = new Engine(cfg.DOCKER_SOCKET, cfg.NODE_ADDRESS, { pool: cfg.APP_NETWORK_POOL, prefix: cfg.APP_NETWORK_PREFIX });
     this.logs = new LogShipper(this.engine.docker, this.cp, log);
     this.images = new ImageFetcher(this.engine.docker, this.cp, log);
     this.imageGc = new ImageGc(this.engine.docker, this.cp, log, cfg.IMAGE_GC_MS);
@@ -47,6 +49,11 @@ export class Agent {
   }
 
   async start(): Promise<void> {
+    // Before any container starts: app networks are reachable only through the router.
+    const routers = this.cfg.INGRESS_FROM.length ? this.cfg.INGRESS_FROM : await this.apiAddresses();
+    await installFirewall(this.cfg.NODE_ADDRESS, routers);
+    this.log.info({ ingressFrom: routers }, 'app network firewall installed');
+    this.pruneNetworks();
     const { nodeId, credential } = await obtainCredential(this.cfg, this.cp);
     this.cp.setCredential(credential);
     this.log.info({ nodeId, node: this.cfg.NODE_NAME }, 'agent started');
@@ -67,6 +74,20 @@ export class Agent {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.logs.close();
+  }
+
+  /** The API host's IPv4 addresses: where the routers run unless INGRESS_FROM says otherwise. */
+  private async apiAddresses(): Promise<string[]> {
+    const host = new URL(this.cfg.SLIPWAY_API_URL).hostname;
+    return (await lookup(host, { all: true, family: 4 })).map((a) => a.address);
+  }
+
+  /** Removes app networks left without containers (after a removal; at start, those a crash left). */
+  private pruneNetworks(): void {
+    void this.engine.networks.prune().then(
+      (removed) => { if (removed.length) this.log.info({ networks: removed }, 'app networks without containers removed'); },
+      (err: unknown) => this.log.warn({ err }, 'removing unused app networks failed'),
+    );
   }
 
   private async onError(err: unknown): Promise<void> {
@@ -142,6 +163,7 @@ export class Agent {
     this.health.delete(m.containerId);
     this.logs.forget(m.containerId);
     this.log.info({ instance: m.instanceId, container: m.containerId.slice(0, 12) }, 'container removed');
+    this.pruneNetworks();
   }
 
   private check(m: Managed, spec: InstanceSpec, port: number | null): void {

@@ -2,8 +2,6 @@ import express, { type Express, type Router } from 'express';
 import type { PassportStatic } from 'passport';
 import session from 'express-session';
 import RedisStore from 'connect-redis';
-import { rateLimit } from 'express-rate-limit';
-import { RedisStore as RateLimitStore, type RedisReply } from 'rate-limit-redis';
 import { pinoHttp } from 'pino-http';
 import { randomUUID, createHash } from 'node:crypto';
 import { SlipwayError } from '@slipway/core';
@@ -17,14 +15,18 @@ import { allRoutes } from './routes/index.ts';
 import { createAgentRouter } from './agents/router.ts';
 import { createGitRemote } from './git-remote.ts';
 import { dashboardMiddleware } from './dashboard.ts';
+import { loginLimits } from './auth/login-limits.ts';
+import { sameOriginForCookies } from './http/same-origin.ts';
+import { declaredBodyLimit } from './http/body-limit.ts';
 
-export const BODY_LIMIT = '256kb';
+export const BODY_LIMIT = 256 * 1024;
 
 /** The API as an express app, with no listening socket: main.ts and the tests both use it. */
 export function createServer(deps: Deps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-* only from the proxies the operator named; otherwise the peer address is the client (audit, limits).
+  app.set('trust proxy', deps.config.TRUSTED_PROXIES.length ? deps.config.TRUSTED_PROXIES : false);
 
   app.use(
     pinoHttp({
@@ -67,10 +69,11 @@ export function createServer(deps: Deps): Express {
   return app;
 }
 
-/** Everything under /v1: JSON body parsing, bearer auth, login rate limit, the declared routes. */
+/** Everything under /v1: the session cookie's same-origin check, JSON body parsing, bearer auth, login limits, the declared routes. */
 export function createV1Router(deps: Deps, passport: PassportStatic): Router {
   const v1 = express.Router();
-  v1.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  v1.use(sameOriginForCookies(deps.config.SLIPWAY_PUBLIC_URL));
+  v1.use(declaredBodyLimit(BODY_LIMIT), express.json({ limit: BODY_LIMIT, strict: true }));
   v1.use((req, _res, next) => {
     // Bearer tokens authenticate every call; a session cookie only stands when no Authorization header is sent.
     if (!req.headers.authorization) return next();
@@ -81,20 +84,7 @@ export function createV1Router(deps: Deps, passport: PassportStatic): Router {
       next();
     })(req, _res, next);
   });
-  v1.use(
-    '/login',
-    rateLimit({
-      windowMs: 60_000,
-      limit: deps.config.LOGIN_RATE_LIMIT,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      store: new RateLimitStore({
-        prefix: 'slipway:rl:login:',
-        sendCommand: (command: string, ...args: string[]) => deps.redis.call(command, ...args) as Promise<RedisReply>,
-      }),
-      handler: (_req, _res, next) => next(new SlipwayError('rate_limited', 'Too many login attempts; wait a minute and try again')),
-    }),
-  );
+  v1.use('/login', ...loginLimits(deps));
 
   const openapi = openApiDocument(allRoutes);
   v1.get('/openapi.json', (_req, res) => {

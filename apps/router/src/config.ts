@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { commonEnv, internalSecret, loadEnv } from '@slipway/core';
+import { commonEnv, internalSecret, loadEnv, reservedHostsSetting } from '@slipway/core';
 import { z } from 'zod';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
@@ -18,6 +18,9 @@ export const routerEnv = {
   ROUTER_WORKERS: int(0),
   /** Apps answer at <app>.<SLIPWAY_DOMAIN>; the control plane writes those hostnames. */
   SLIPWAY_DOMAIN: z.string().default('slipway.localhost'),
+  /** The control plane's names (the public URL's host and SLIPWAY_RESERVED_HOSTS): route entries for them are refused. */
+  SLIPWAY_PUBLIC_URL: z.string().url().optional(),
+  SLIPWAY_RESERVED_HOSTS: reservedHostsSetting,
   /** Prefix for the Redis route keys (tests, several platforms on one Redis). */
   ROUTES_KEY_PREFIX: z.string().default(''),
   /** Time for a backend to send response headers. */

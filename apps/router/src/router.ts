@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createLogger, type Logger } from '@slipway/core';
+import { createLogger, reservedHosts, type Logger } from '@slipway/core';
 import { routeKeys } from '@slipway/routing';
 import { createMetrics, type RouterMetrics } from './admin/metrics.ts';
 import { BackendRegistry } from './backends/registry.ts';
@@ -50,6 +50,7 @@ export async function startRouter(config: RouterConfig, log: Logger = createLogg
   const source = new RedisRouteSource(
     config.REDIS_URL,
     routeKeys(config.ROUTES_KEY_PREFIX),
+    reservedHosts(config),
     (next) => {
       table = next;
       registry.sync(next);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, internalSecret, loadEnv } from '@slipway/core';
+import { commonEnv, internalSecret, loadEnv, reservedHostsSetting } from '@slipway/core';
 import { defaultPolicy } from './model.ts';
 import type { Policy } from './model.ts';
 
@@ -11,6 +11,11 @@ export function loadSchedulerConfig(source: NodeJS.ProcessEnv = process.env) {
     {
       ...commonEnv,
       SLIPWAY_DOMAIN: z.string().default('slipway.localhost'),
+      /** The control plane's own names are never routed to an app: the public URL's host and SLIPWAY_RESERVED_HOSTS. */
+      SLIPWAY_PUBLIC_URL: z.string().url().optional(),
+      SLIPWAY_RESERVED_HOSTS: reservedHostsSetting,
+      /** Prefix of the Redis route keys, the same as the routers' (several platforms on one Redis). */
+      ROUTES_KEY_PREFIX: z.string().default(''),
       /** Signs the route table and checks desired-state notices (scripts/up.sh generates it). */
       SLIPWAY_INTERNAL_SECRET: internalSecret.optional(),
       SCHEDULER_TICK_MS: ms(2_000),

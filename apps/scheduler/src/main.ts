@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { createLogger } from '@slipway/core';
+import { createLogger, reservedHosts } from '@slipway/core';
+import { routeKeys } from '@slipway/routing';
 import { createDb } from '@slipway/db';
 import { loadSchedulerConfig } from './config.ts';
 import { Scheduler } from './scheduler.ts';
@@ -13,6 +14,8 @@ const scheduler = new Scheduler({
   log,
   policy: cfg.policy,
   appsDomain: cfg.SLIPWAY_DOMAIN,
+  controlPlaneHosts: reservedHosts(cfg).controlPlane,
+  routeKeys: routeKeys(cfg.ROUTES_KEY_PREFIX),
   tickMs: cfg.SCHEDULER_TICK_MS,
   leaseMs: cfg.SCHEDULER_LEASE_MS,
   internalSecret: cfg.SLIPWAY_INTERNAL_SECRET,

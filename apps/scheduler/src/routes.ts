@@ -1,38 +1,102 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
-import { defaultRouteKeys, getHostRoutes, setHostRoutes } from '@slipway/routing';
-import type { Route } from '@slipway/core';
+import { syncRouteTable, type RouteKeys, type RouteSync } from '@slipway/routing';
+import { customDomainRefusal, defaultHost, routeHostRefusal, type Backend, type HostRoutes, type Logger, type ReservedHosts, type Route } from '@slipway/core';
+
+/** What the route table needs to know of one app. */
+export interface RoutedApp {
+  name: string;
+  affinity: boolean;
+  backends: Backend[];
+  domains: { hostname: string; pathPrefix: string }[];
+}
+
+/** A domain row the table leaves out, and why. */
+export interface IgnoredHost {
+  host: string;
+  app: string;
+  reason: string;
+}
 
 /**
- * Publishes an app's web backends to the router table: healthy running instances as
- * active, draining ones as draining (in-flight requests finish, no new ones arrive).
- * Written only when different, so a steady cluster sends routers nothing.
+ * The route table as the database says it should be: each app on its default
+ * host, each custom domain on the app whose row holds it, nothing else. Domain
+ * rows that are now reserved (added before the rules, or the settings changed)
+ * are left out, not deleted: the owner sees them in the domain list and can remove them.
  */
-export async function publishAppRoutes(db: Db, redis: Redis, appId: string, appsDomain: string, secret?: string): Promise<void> {
-  const app = await db.app.findUnique({
-    where: { id: appId },
+export function deriveRoutes(apps: readonly RoutedApp[], reserved: ReservedHosts): { table: Map<string, HostRoutes>; ignored: IgnoredHost[] } {
+  const table = new Map<string, Route[]>();
+  const ignored: IgnoredHost[] = [];
+  const add = (host: string, route: Route) => table.set(host, [...(table.get(host) ?? []), route]);
+  for (const app of [...apps].sort((a, b) => a.name.localeCompare(b.name))) {
+    const route = (pathPrefix: string): Route => ({ app: app.name, pathPrefix, balance: 'round-robin', affinity: app.affinity, backends: app.backends });
+    const own = defaultHost(app.name, reserved.domain);
+    const refusal = routeHostRefusal(own, reserved);
+    if (refusal) ignored.push({ host: own, app: app.name, reason: refusal });
+    else add(own, route('/'));
+    for (const d of app.domains) {
+      const reason = customDomainRefusal(d.hostname, reserved);
+      if (reason) ignored.push({ host: d.hostname, app: app.name, reason });
+      else add(d.hostname, route(d.pathPrefix));
+    }
+  }
+  for (const routes of table.values()) routes.sort((a, b) => a.pathPrefix.localeCompare(b.pathPrefix) || a.app.localeCompare(b.app));
+  return { table, ignored };
+}
+
+/**
+ * Every app with its web backends: healthy running instances as active, draining
+ * ones as draining (in-flight requests finish, no new ones arrive). Instances on a node
+ * marked down stay routed only while nothing else serves the app: the node may just be cut
+ * off from the control plane, and the router's own health checks eject a backend really gone.
+ */
+export async function loadRoutedApps(db: Db): Promise<RoutedApp[]> {
+  const apps = await db.app.findMany({
     select: {
       name: true, sessionAffinity: true, domains: { select: { hostname: true, pathPrefix: true } },
       instances: { where: { type: 'web', state: { in: ['running', 'draining'] }, hostPort: { not: null } }, select: { id: true, state: true, healthy: true, hostPort: true, node: { select: { address: true, status: true } } } },
     },
   });
-  if (!app) return;
-  const serving = app.instances.filter((i) => i.node !== null && (i.state === 'draining' || i.healthy));
-  // Instances on a node marked down stay routed only while nothing else serves: the node may just be cut off
-  // from the control plane, and the router's own health checks eject a backend that is really gone.
-  const elsewhere = serving.some((i) => i.node!.status !== 'down' && i.state !== 'draining');
-  const backends = serving
-    .filter((i) => !elsewhere || i.node!.status !== 'down')
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((i) => ({ id: i.id, url: `http://${i.node!.address}:${i.hostPort}`, state: i.state === 'draining' ? ('draining' as const) : ('active' as const) }));
-  const hosts = [{ hostname: `${app.name}.${appsDomain}`, pathPrefix: '/' }, ...app.domains];
-  for (const h of hosts) {
-    const existing = (await getHostRoutes(redis, h.hostname, defaultRouteKeys, secret)) ?? [];
-    const mine: Route = { app: app.name, pathPrefix: h.pathPrefix, balance: 'round-robin', affinity: app.sessionAffinity, backends };
-    // Other apps may own other path prefixes of the same host: keep their entries.
-    const others = existing.filter((r) => !(r.app === app.name && r.pathPrefix === h.pathPrefix));
-    const before = existing.find((r) => r.app === app.name && r.pathPrefix === h.pathPrefix);
-    if (before && JSON.stringify(before) === JSON.stringify(mine)) continue;
-    await setHostRoutes(redis, h.hostname, [...others, mine], defaultRouteKeys, secret);
+  return apps.map((app) => {
+    const serving = app.instances.filter((i) => i.node !== null && (i.state === 'draining' || i.healthy));
+    const elsewhere = serving.some((i) => i.node!.status !== 'down' && i.state !== 'draining');
+    return {
+      name: app.name,
+      affinity: app.sessionAffinity,
+      domains: app.domains,
+      backends: serving
+        .filter((i) => !elsewhere || i.node!.status !== 'down')
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((i) => ({ id: i.id, url: `http://${i.node!.address}:${i.hostPort}`, state: i.state === 'draining' ? ('draining' as const) : ('active' as const) })),
+    };
+  });
+}
+
+/**
+ * Writes the derived table over the stored one (the leader, every pass): hosts
+ * that changed are rewritten and hosts the database no longer assigns are
+ * deleted, so a stale entry, whatever left it, lasts at most one pass. Ignored
+ * domain rows are logged when they first appear, not on every pass.
+ */
+export class RoutePublisher {
+  private reported = new Set<string>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly redis: Redis,
+    private readonly reserved: ReservedHosts,
+    private readonly keys: RouteKeys,
+    private readonly log: Logger,
+    private readonly secret?: string,
+  ) {}
+
+  async publish(): Promise<RouteSync> {
+    const { table, ignored } = deriveRoutes(await loadRoutedApps(this.db), this.reserved);
+    const now = new Set(ignored.map((i) => `${i.app} ${i.host}`));
+    for (const i of ignored.filter((i) => !this.reported.has(`${i.app} ${i.host}`))) this.log.warn(i, 'domain left out of the route table: reserved');
+    this.reported = now;
+    const sync = await syncRouteTable(this.redis, table, this.keys, this.secret);
+    if (sync.removed.length > 0) this.log.info({ hosts: sync.removed }, 'removed routes the database no longer assigns');
+    return sync;
   }
 }

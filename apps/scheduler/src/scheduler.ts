@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { isDatabaseUnavailable, type Db } from '@slipway/db';
-import { NonceCache, type Logger } from '@slipway/core';
+import { NonceCache, reservedHosts, type Logger } from '@slipway/core';
+import { defaultRouteKeys, isTableWhole, markTableWhole, type RouteKeys } from '@slipway/routing';
 import { BLIND_UNTIL_KEY, DESIRED_CHANNEL, LEADER_KEY, readDesired } from './channels.ts';
 import { LeaderLease } from './lease.ts';
 import { loadState } from './state.ts';
 import { reconcileApp } from './reconcile.ts';
 import { judgeNodes } from './node-judge.ts';
 import { applyActions } from './apply.ts';
-import { publishAppRoutes } from './routes.ts';
-import { defaultRouteKeys, isTableWhole, markTableWhole } from '@slipway/routing';
+import { RoutePublisher } from './routes.ts';
 import type { Policy } from './model.ts';
 
 export interface SchedulerOptions {
@@ -20,7 +20,12 @@ export interface SchedulerOptions {
   subscriber: Redis;
   log: Logger;
   policy: Policy;
+  /** SLIPWAY_DOMAIN: apps answer at `<app>.<appsDomain>`. */
   appsDomain: string;
+  /** The control plane's own host names (public URL, SLIPWAY_RESERVED_HOSTS): never routed to an app. */
+  controlPlaneHosts?: readonly string[];
+  /** The route table this scheduler owns entirely (its sweep deletes every host the database does not assign). */
+  routeKeys?: RouteKeys;
   tickMs: number;
   leaseMs: number;
   /** Separate lease names let separate clusters (or test runs) share one Redis. */
@@ -42,6 +47,8 @@ export class Scheduler {
   private stopped = false;
   isLeader = false;
   private readonly nonces = new NonceCache();
+  private readonly routes: RoutePublisher;
+  private readonly routeKeys: RouteKeys;
   /** True until a pass succeeds as leader: from start, after a failed pass, and while another scheduler leads. */
   private blind = true;
   /** Since when this scheduler's own view has been unbroken (see judgeNodes). */
@@ -50,6 +57,9 @@ export class Scheduler {
 
   constructor(private readonly o: SchedulerOptions) {
     this.lease = new LeaderLease(o.redis, o.leaderKey ?? LEADER_KEY, this.id, o.leaseMs);
+    const reserved = reservedHosts({ SLIPWAY_DOMAIN: o.appsDomain, SLIPWAY_RESERVED_HOSTS: o.controlPlaneHosts });
+    this.routeKeys = o.routeKeys ?? defaultRouteKeys;
+    this.routes = new RoutePublisher(o.db, o.redis, reserved, this.routeKeys, o.log, o.internalSecret);
   }
 
   async start(): Promise<void> {
@@ -106,7 +116,7 @@ export class Scheduler {
     // A pass that comes too late (the process stalled) saw nothing in between either.
     if (this.blind || now - this.lastPassAt > policy.heartbeatTimeoutMs) this.heardSince = now;
     // Redis restarted empty lost the mark with the routes: this pass republishes every app, then marks it.
-    const routesWhole = await isTableWhole(this.o.redis, defaultRouteKeys, this.o.internalSecret);
+    const routesWhole = await isTableWhole(this.o.redis, this.routeKeys, this.o.internalSecret);
     const apiBlindUntil = Number((await this.o.redis.get(BLIND_UNTIL_KEY)) ?? 0) || 0;
     const heardSince = Math.max(this.heardSince, Math.min(apiBlindUntil, now));
     const state = await loadState(db);
@@ -133,10 +143,11 @@ export class Scheduler {
       const mine = state.instances.filter((i) => i.appId === app.appId);
       const actions = reconcileApp(app, mine, nodeMap, now, policy);
       if (actions.length > 0) await applyActions(db, log, actions, state.nodes, state.instances, now, policy);
-      // Routes follow health reports too, which arrive without any action here.
-      await publishAppRoutes(db, this.o.redis, app.appId, this.o.appsDomain, this.o.internalSecret);
     }
-    if (!routesWhole && (await markTableWhole(this.o.redis, defaultRouteKeys, this.o.internalSecret))) log.info('route table republished whole; routers reload it');
+    // The whole table, derived from the database every pass: routes follow health reports (which arrive
+    // without any action here) and domain changes, and whatever the database no longer assigns goes.
+    await this.routes.publish();
+    if (!routesWhole && (await markTableWhole(this.o.redis, this.routeKeys, this.o.internalSecret))) log.info('route table republished whole; routers reload it');
     this.blind = false;
     this.lastPassAt = Date.now();
   }

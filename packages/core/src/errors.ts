@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthorized'
   | 'forbidden'
+  | 'csrf_refused'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
@@ -17,6 +18,7 @@ const statusOf: Record<ErrorCode, number> = {
   validation_failed: 422,
   unauthorized: 401,
   forbidden: 403,
+  csrf_refused: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -7,3 +7,4 @@ export * from './names.ts';
 export * from './routes.ts';
 export * from './signing.ts';
 export * from './stack.ts';
+export * from './hosts.ts';

@@ -1,3 +1,4 @@
 export * from './keys.ts';
 export * from './store.ts';
 export * from './metrics.ts';
+export * from './sync.ts';

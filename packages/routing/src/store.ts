@@ -33,10 +33,10 @@ export async function setHostRoutes(redis: Redis, host: string, routes: RouteInp
   return parsed;
 }
 
-/** Removes a hostname (its routers answer 404 for it afterwards). Idempotent. */
+/** Removes a hostname (its routers answer 404 for it afterwards), also a field stored unnormalized. Idempotent. */
 export async function deleteHost(redis: Redis, host: string, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<void> {
   const name = normalizeHost(host);
-  await redis.multi().hdel(keys.hash, name).publish(keys.channel, notification(name, secret)).exec();
+  await redis.multi().hdel(keys.hash, ...new Set([name, host])).publish(keys.channel, notification(name, secret)).exec();
 }
 
 /** What goes on the change channel: the hostname, signed when a secret is set. */
@@ -117,10 +117,20 @@ export async function listEntries(
 export async function removeAppRoutes(redis: Redis, host: string, app: string, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<void> {
   const name = normalizeHost(host);
   const { present, entry } = await getHostEntry(redis, name, keys, secret);
-  if (!present) return;
+  if (!present || (entry && !entry.routes.some((r) => r.app === app))) return;
   const rest = (entry?.routes ?? []).filter((r) => r.app !== app);
   if (rest.length) await setHostRoutes(redis, name, rest, keys, secret);
   else await deleteHost(redis, name, keys, secret);
+}
+
+/**
+ * Takes an app off every hostname that names it, including entries it no longer
+ * owns (left by a crash or an older version); other apps' routes stay. Idempotent.
+ */
+export async function removeAppEverywhere(redis: Redis, app: string, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<string[]> {
+  const hosts = [...(await listEntries(redis, keys, () => {}, secret))].filter(([, e]) => e.routes.some((r) => r.app === app)).map(([host]) => host);
+  for (const host of hosts) await removeAppRoutes(redis, host, app, keys, secret);
+  return hosts;
 }
 
 /** Key of the mark that the route hash holds its publisher's whole table (see markTableWhole). */

@@ -6,6 +6,7 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { SecretBox, createLogger } from '@slipway/core';
+import { routeKeys } from '@slipway/routing';
 import { createDb, migrateDeploy } from '@slipway/db';
 import type { Db } from '@slipway/db';
 import { createAgentRouter } from '../../../apps/api/src/agents/router.ts';
@@ -27,6 +28,8 @@ export class ControlPlane {
   readonly box = new SecretBox([randomBytes(32).toString('base64')]);
   readonly appsDomain = `c${this.id}.test`;
   readonly leaderKey = `slipway:test:${this.id}:leader`;
+  /** A route table of its own: the scheduler deletes every host its database does not assign. */
+  readonly routeKeys = routeKeys(`slipway:test:${this.id}:`);
   readonly redis = new Redis('redis://127.0.0.1:6379');
   /** What the API does after a desired-state change (unsigned: this control plane runs without a bus secret). */
   readonly notify = async (appId: string): Promise<void> => {
@@ -55,7 +58,7 @@ export class ControlPlane {
     const redis = new Redis('redis://127.0.0.1:6379');
     const subscriber = new Redis('redis://127.0.0.1:6379');
     this.extraRedis.push(redis, subscriber);
-    const s = new Scheduler({ db: this.db, redis, subscriber, log: createLogger(`scheduler-${this.schedulers.length + 1}`, 'warn'), policy, appsDomain: this.appsDomain, tickMs: 1_000, leaseMs: 3_000, leaderKey: this.leaderKey });
+    const s = new Scheduler({ db: this.db, redis, subscriber, log: createLogger(`scheduler-${this.schedulers.length + 1}`, 'warn'), policy, appsDomain: this.appsDomain, tickMs: 1_000, leaseMs: 3_000, leaderKey: this.leaderKey, routeKeys: this.routeKeys });
     this.schedulers.push(s);
     void s.start();
     return s;
@@ -84,6 +87,7 @@ export class ControlPlane {
     await new Promise((r) => (this.server ? this.server.close(r) : r(null)));
     this.server?.closeAllConnections();
     await this.db?.$disconnect();
+    await this.redis.del(this.routeKeys.hash).catch(() => {});
     for (const r of [...this.extraRedis, this.redis]) r.disconnect();
     const client = new pg.Client({ connectionString: `${PG}/postgres` });
     await client.connect();

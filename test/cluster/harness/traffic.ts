@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import type { Redis } from 'ioredis';
-import { getHostRoutes } from '@slipway/routing';
+import { getHostRoutes, type RouteKeys } from '@slipway/routing';
 import type { Backend } from '@slipway/core';
 
 /**
@@ -16,10 +16,10 @@ export class Traffic {
   failed: string[] = [];
   readonly bodies = new Map<string, number>();
 
-  constructor(private readonly redis: Redis, private readonly host: string) {}
+  constructor(private readonly redis: Redis, private readonly keys: RouteKeys, private readonly host: string) {}
 
   async once(): Promise<string> {
-    const routes = (await getHostRoutes(this.redis, this.host)) ?? [];
+    const routes = (await getHostRoutes(this.redis, this.host, this.keys)) ?? [];
     const active = routes.flatMap((r) => r.backends).filter((b) => b.state === 'active');
     if (active.length === 0) throw new Error('no active backend');
     const healthy = active.filter((b) => !this.ejected.has(b.url));

@@ -2,6 +2,8 @@ import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import { CONTAINER_PORT } from '../protocol.ts';
 import type { InstanceSpec } from '../protocol.ts';
+import { AppNetworks, DEFAULT_SUBNETS } from './app-network.ts';
+import type { SubnetPool } from './app-network.ts';
 import { filesystemFor } from './filesystem.ts';
 import type { Filesystem } from './filesystem.ts';
 import { LABEL, fromLabels } from './labels.ts';
@@ -13,9 +15,11 @@ const PIDS_LIMIT = 512;
 /** The node's Docker engine, reduced to what the agent needs. */
 export class Engine {
   readonly docker: Docker;
+  readonly networks: AppNetworks;
 
-  constructor(socketPath: string, private readonly nodeAddress: string) {
+  constructor(socketPath: string, private readonly nodeAddress: string, subnets: SubnetPool = DEFAULT_SUBNETS) {
     this.docker = new Docker({ socketPath });
+    this.networks = new AppNetworks(this.docker, subnets);
   }
 
   async list(): Promise<Managed[]> {
@@ -28,19 +32,22 @@ export class Engine {
   }
 
   /**
-   * Creates and starts the instance's container. The name is fixed per instance and
-   * generation, so a repeated start finds the existing container instead of a twin.
+   * Creates and starts the instance's container on its app's network. The name is fixed per
+   * instance and generation, so a repeated start finds the existing container instead of a twin.
    */
   async start(spec: InstanceSpec): Promise<string> {
-    const name = `slw-${spec.instanceId}-${spec.generation}`;
-    let id: string;
-    try {
-      const fs = filesystemFor((await this.docker.getImage(spec.image).inspect()).Config);
-      id = (await this.docker.createContainer(createOptions(spec, name, this.nodeAddress, fs))).id;
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
-      id = (await this.docker.getContainer(name).inspect()).Id;
-    }
+    // A created container holds its network (its removal waits for the app's queue), so only
+    // the creation is serialized per app; the (slower) start is not.
+    const id = await this.networks.using(spec.appId, spec.appName, async (network) => {
+      const name = `slw-${spec.instanceId}-${spec.generation}`;
+      try {
+        const fs = filesystemFor((await this.docker.getImage(spec.image).inspect()).Config);
+        return (await this.docker.createContainer(createOptions(spec, name, network, this.nodeAddress, fs))).id;
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+        return (await this.docker.getContainer(name).inspect()).Id;
+      }
+    });
     const c = this.docker.getContainer(id);
     if (!(await c.inspect()).State.Running) await c.start().catch((err: { statusCode?: number }) => { if (err.statusCode !== 304) throw err; });
     return id;
@@ -55,7 +62,7 @@ export class Engine {
   }
 }
 
-function createOptions(spec: InstanceSpec, name: string, nodeAddress: string, fs: Filesystem): ContainerCreateOptions {
+function createOptions(spec: InstanceSpec, name: string, network: string, nodeAddress: string, fs: Filesystem): ContainerCreateOptions {
   const port = `${CONTAINER_PORT}/tcp`;
   return {
     name,
@@ -69,6 +76,7 @@ function createOptions(spec: InstanceSpec, name: string, nodeAddress: string, fs
     ExposedPorts: spec.oneOff ? undefined : { [port]: {} },
     StopTimeout: spec.stopTimeoutSec,
     HostConfig: {
+      NetworkMode: network,
       // Docker picks a free host port on the node's address; the report tells the control plane.
       PortBindings: spec.oneOff ? undefined : { [port]: [{ HostIp: nodeAddress, HostPort: '' }] },
       Memory: spec.memoryMb * MiB,

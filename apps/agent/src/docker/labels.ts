@@ -7,6 +7,8 @@ export const LABEL = {
   name: 'io.slipway.dyno',
   oneOff: 'io.slipway.one-off',
   stopTimeout: 'io.slipway.stop-timeout',
+  /** On an app's network (./app-network.ts): the app's id. */
+  appNetwork: 'io.slipway.app-network',
 } as const;
 
 /** A managed container as the agent sees it. */

@@ -15,6 +15,7 @@ import { MemorySeriesWriter } from './memory-series.ts';
 import { assignmentsFor } from './assignments.ts';
 import { publishLogs } from './logs.ts';
 import { createImagesRouter } from './images.ts';
+import { declaredBodyLimit } from '../http/body-limit.ts';
 
 export interface AgentRouterDeps {
   db: Db;
@@ -32,6 +33,8 @@ export interface AgentRouterDeps {
 /** Long enough for any scheduler to read it after the outage; a later mark replaces it. */
 const BLIND_MARK_TTL_MS = 600_000;
 
+const jsonBody = (maxBytes: number) => [declaredBodyLimit(maxBytes), express.json({ limit: maxBytes })];
+
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const r = schema.safeParse(body);
   if (!r.success) throw new SlipwayError('validation_failed', 'Invalid agent message', r.error.issues);
@@ -47,9 +50,13 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
   const { db, redis, box, log } = deps;
   const router = Router();
   const memorySeries = new MemorySeriesWriter(redis);
-  router.use(express.json({ limit: '8mb' }));
+  // Bodies are read only after the caller is known: the node credential is checked first, and a body over the limit
+  // is refused from its Content-Length (or as soon as a chunked one passes it) without being buffered. Registration
+  // carries its join token in a small body, so an unauthenticated caller can make the API read at most 4 KB.
+  const nodeBody = [requireNode(db), ...jsonBody(8 * 1024 * 1024)];
+  const registerBody = jsonBody(4096);
 
-  router.post('/register', async (req: Request, res: Response) => {
+  router.post('/register', ...registerBody, async (req: Request, res: Response) => {
     const body = parse(registerRequest, req.body);
     if (!joinTokenMatches(body.joinToken, deps.joinToken)) throw unauthorized('Invalid join token');
     // Re-registering a name rotates its credential: the old one stops working at once.
@@ -61,7 +68,7 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
     res.status(201).json({ nodeId: node.id, credential } satisfies RegisterResponse);
   });
 
-  router.post('/heartbeat', requireNode(db), async (req: Request, res: Response) => {
+  router.post('/heartbeat', ...nodeBody, async (req: Request, res: Response) => {
     const body = parse(heartbeatRequest, req.body);
     const node = nodeOf(res);
     const before = await db.node.update({ where: { id: node.id }, data: { lastHeartbeatAt: new Date(), memoryMb: body.memoryMb, cpus: body.cpus, labels: body.labels } });
@@ -74,7 +81,7 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
     res.json({ instances: await assignmentsFor(db, box, node.id) } satisfies HeartbeatResponse);
   });
 
-  router.post('/logs', requireNode(db), async (req: Request, res: Response) => {
+  router.post('/logs', ...nodeBody, async (req: Request, res: Response) => {
     const body = parse(logBatch, req.body);
     await publishLogs(db, redis, nodeOf(res).id, body.lines, deps.internalSecret);
     res.status(204).end();
@@ -82,7 +89,7 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
 
   // Image garbage collection: of the builds a node's images name, those whose app was destroyed (a build's row
   // goes only with its app). The node learns nothing about builds it does not name.
-  router.post('/gone-builds', requireNode(db), async (req: Request, res: Response) => {
+  router.post('/gone-builds', ...nodeBody, async (req: Request, res: Response) => {
     const { builds } = parse(goneBuildsRequest, req.body);
     const known = new Set((await db.build.findMany({ where: { id: { in: builds } }, select: { id: true } })).map((b) => b.id));
     res.json({ gone: builds.filter((b) => !known.has(b)) } satisfies GoneBuildsResponse);

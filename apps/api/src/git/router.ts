@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { appName, isSlipwayError, unauthorized, notFound, type Logger } from '@slipway/core';
+import { appName, forbidden, isSlipwayError, unauthorized, notFound, type Logger } from '@slipway/core';
 import { tokenFromBasicAuth } from './basic-auth.ts';
 import type { RefUpdate } from './commands.ts';
 import { FLUSH, pktLine } from './pkt-line.ts';
@@ -49,6 +49,10 @@ export function createGitRouter<P>(opts: GitRouterOptions<P>): Router {
     const repo = String(req.params.repo ?? '');
     const app = repo.endsWith('.git') ? repo.slice(0, -4) : repo;
     if (!appName.safeParse(app).success) throw notFound(`Repository ${repo}`);
+    // Git clients never send Origin or Sec-Fetch-Site; a web page does, and a browser may attach basic credentials it
+    // remembers for this host, so a page must not be able to push (CSRF). Typing the URL (Sec-Fetch-Site: none) is fine.
+    const site = req.get('sec-fetch-site');
+    if (req.get('origin') !== undefined || (site !== undefined && site !== 'none')) throw forbidden('Git requests from web pages are refused');
     const token = tokenFromBasicAuth(req.headers.authorization);
     const principal = token ? await opts.authenticate(token) : null;
     if (principal === null) {

@@ -52,7 +52,12 @@ export function openApiDocument(defs: RouteDef[], extra: Record<string, Record<s
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token (slipway tokens:create)' },
-        session: { type: 'apiKey', in: 'cookie', name: 'slipway.sid' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'slipway.sid',
+          description: "The dashboard's session. Changes made with it need an X-Requested-With header and, when the browser sends them, Origin equal to the API's own origin and Sec-Fetch-Site: same-origin; otherwise 403 csrf_refused",
+        },
       },
     },
     paths,

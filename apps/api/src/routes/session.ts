@@ -7,6 +7,8 @@ import type { Principal } from '../auth/principal.ts';
 import { route } from '../http/route.ts';
 import { audit } from '../services/audit.ts';
 import { passwordLogin } from '../auth/passport.ts';
+import { rememberLoginAddress } from '../auth/login-limits.ts';
+import { crossOriginProblem, csrfRefused } from '../http/same-origin.ts';
 
 const loginBody = z.strictObject({
   email: z.string().email(),
@@ -29,12 +31,18 @@ export const sessionRoutes = [
     status: 200,
     body: loginBody,
     handler: async ({ req, res, deps, body }): Promise<LoginResult> => {
+      // Login CSRF: another site must not sign the browser into an account of its choosing. The body must be JSON, which
+      // a form cannot send; on top of that, what the browser says about where the request came from must be this API.
+      // The CLI sends neither header.
+      const problem = crossOriginProblem(req, deps.config.SLIPWAY_PUBLIC_URL, false);
+      if (problem) throw csrfRefused(problem);
       const principal = await passwordLogin(req, res);
       if (!principal) {
         await audit(deps, req, null, { action: 'login.failed', target: body.email });
         throw new SlipwayError('unauthorized', 'Email or password is incorrect');
       }
       await audit(deps, req, principal, { action: 'login', target: principal.user.email });
+      await rememberLoginAddress(deps, req);
       if (body.tokenDescription) {
         const token = await issueToken(deps, principal.user.id, body.tokenDescription, ['global'], null);
         return { user: principal.user, token: token.token };

@@ -1,18 +1,19 @@
 import { rm } from 'node:fs/promises';
 import type { App } from '@slipway/db';
 import { cancelBuild } from '@slipway/builder';
-import { imagesInUse, imagesToRemove, releaseImages, removeImages } from '@slipway/agent/image-gc';
-import { defaultRouteKeys, removeAppRoutes } from '@slipway/routing';
+import { releaseImages, removeImages, type ReleaseImage } from '@slipway/agent/image-gc';
+import { removeAppEverywhere, routeKeys } from '@slipway/routing';
 import type { Deps } from '../deps.ts';
 import { repoPath } from '../git/repos.ts';
 import { releaseApp } from './addon-releases.ts';
 import { notifyDesired } from './releases.ts';
 
 export interface DestroyedApp {
+  /** Hosts its routes were taken off (every host whose entry named it). */
   hosts: string[];
   addons: string[];
   builds: number;
-  /** Release images removed from the control plane's engine (those still in use go at a node agent's image collection). */
+  /** Release images removed from the control plane's engine (all of them, before the destroy returns). */
   images: number;
 }
 
@@ -21,20 +22,20 @@ export interface DestroyedApp {
  * instances, domains, builds, releases, attachments), so nothing can place or
  * route it again; then the things outside the database, each step idempotent:
  * its add-ons are deprovisioned (other apps they were attached to get a release
- * without them), its routes leave the router table, queued builds leave the queue
+ * without them), its routes leave the router table (on every host that names it,
+ * not only those it holds now), queued builds leave the queue
  * (a running one is cancelled, and removes what it built),
  * its git repository is deleted (a new app of the same name starts clean) and its
  * release images leave the control plane's engine, where the builder made them
  * (the API holds that engine already, to serve images to nodes): the images
- * labelled with one of its builds, whatever the app was called then. Containers
- * and the nodes' copies of images need no call: agents remove the containers no
- * longer assigned to them and the images of builds that no longer exist, also on a
- * node that was down and reports later (and, on a one-machine install, an image
- * here that a container still used).
+ * labelled with one of its builds, whatever the app was called then, gone before
+ * this returns, so no later build (of any app, or a new app of the same name) finds
+ * them. The nodes' copies of images and their containers need no call: agents remove
+ * the containers no longer assigned to them and the images of builds that no longer
+ * exist at their next image collection, also on a node that was down and reports later.
  */
 export async function destroyApp(deps: Deps, app: App, actorId: string): Promise<DestroyedApp | null> {
-  const [domains, builds, addons] = await Promise.all([
-    deps.db.domain.findMany({ where: { appId: app.id }, select: { hostname: true } }),
+  const [builds, addons] = await Promise.all([
     deps.db.build.findMany({ where: { appId: app.id }, select: { id: true, status: true } }),
     deps.db.addon.findMany({ where: { ownerAppId: app.id, state: { not: 'deprovisioned' } }, select: { id: true, name: true } }),
   ]);
@@ -44,8 +45,7 @@ export async function destroyApp(deps: Deps, app: App, actorId: string): Promise
     const { detachedAppIds } = await deps.broker.service.deprovision(addon.id);
     for (const other of detachedAppIds.filter((id) => id !== app.id)) await releaseApp(deps, other, `Detach ${addon.name} (its app was destroyed)`, actorId);
   }
-  const hosts = [`${app.name}.${deps.config.SLIPWAY_DOMAIN}`, ...domains.map((d) => d.hostname)];
-  for (const host of hosts) await removeAppRoutes(deps.redis, host, app.name, defaultRouteKeys, deps.config.SLIPWAY_INTERNAL_SECRET);
+  const hosts = await removeAppEverywhere(deps.redis, app.name, routeKeys(deps.config.ROUTES_KEY_PREFIX), deps.config.SLIPWAY_INTERNAL_SECRET);
   const queued = builds.filter((b) => b.status === 'pending' || b.status === 'building');
   for (const b of queued) {
     // A queued build leaves the queue; a running one is asked to stop (its row is gone, so this only sets the cancel flag).
@@ -58,14 +58,38 @@ export async function destroyApp(deps: Deps, app: App, actorId: string): Promise
   return { hosts, addons: addons.map((a) => a.name), builds: queued.length, images };
 }
 
-/** Removes the images of these (destroyed) builds that no container uses; returns how many went. */
+/**
+ * Removes the images of these (destroyed) builds from the control plane's engine; returns
+ * how many went. On a one-machine install the node's containers run on this engine too:
+ * those made from the app's images (only that app's: no other app can build on or run
+ * them) go first, rather than at the agent's next pass (it finds them gone). An image
+ * the app built FROM another of its own is refused (409) while that child exists, so
+ * removal repeats while a pass removes something.
+ */
 async function removeBuildImages(deps: Deps, builds: ReadonlySet<string>, app: string): Promise<number> {
   if (builds.size === 0) return 0;
   try {
-    const { removed } = await removeImages(deps.docker, imagesToRemove(await releaseImages(deps.docker), builds, await imagesInUse(deps.docker)));
-    return removed.length;
+    let left: ReleaseImage[] = (await releaseImages(deps.docker)).filter((i) => builds.has(i.build));
+    const ids = new Set(left.map((i) => i.id));
+    for (const c of await deps.docker.listContainers({ all: true })) {
+      if (ids.has(c.ImageID)) await deps.docker.getContainer(c.Id).remove({ force: true }).catch(ignoreMissing);
+    }
+    let removed = 0;
+    while (left.length) {
+      const pass = await removeImages(deps.docker, left);
+      removed += pass.removed.length;
+      if (pass.removed.length === 0) break;
+      const kept = new Set(pass.kept);
+      left = left.filter((i) => kept.has(i.id));
+    }
+    if (left.length) deps.log.warn({ app, images: left.length }, 'release images of a destroyed app kept: another image is built on them');
+    return removed;
   } catch (err) {
     deps.log.warn({ err, app }, 'release images not removed');
     return 0;
   }
 }
+
+const ignoreMissing = (err: { statusCode?: number }): void => {
+  if (err.statusCode !== 404 && err.statusCode !== 409) throw err;
+};

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateDockerfile } from './dockerfile.ts';
-import { baseImages } from './from-images.ts';
 
 test('node Dockerfile installs from the manifest and lockfile before copying the source', () => {
   const text = generateDockerfile(
@@ -23,9 +22,4 @@ test('node without a lockfile uses npm install; non-web apps get no CMD', () => 
   const text = generateDockerfile({ kind: 'node', processTypes: { worker: 'node w.js' }, node: { lockfile: null, hasBuildScript: false, localDeps: [] } }, 's:1');
   assert.match(text, /RUN npm install --no-audit --no-fund/);
   assert.doesNotMatch(text, /CMD|npm run build/);
-});
-
-test('baseImages skips scratch, earlier stages and build-arg images', () => {
-  const df = 'ARG B=x\nFROM --platform=linux/amd64 slipway/stack-node:20 AS deps\nRUN x\nfrom deps as final\nFROM scratch\nFROM $B\nFROM \\\n  node:20-alpine\n';
-  assert.deepEqual(baseImages(df), ['slipway/stack-node:20', 'node:20-alpine']);
 });

@@ -1,13 +1,13 @@
 import type Docker from 'dockerode';
 import { SlipwayError } from '@slipway/core';
-import { detect, type BuildKind } from '../detect/detect.ts';
+import { detect, type BuildKind, type RepoFacts } from '../detect/detect.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
 import { ensureStackImage, localStackImages } from '../stack/stack-image.ts';
+import { BUILD_LABEL, checkedDockerfile, engineLookup } from './base-images.ts';
 import { buildApiLimits, explainStepFailure, type BuildLimits } from './build-limits.ts';
 import { buildContext } from './context.ts';
 import { dockerBuild } from './docker-build.ts';
 import { generateDockerfile } from './dockerfile.ts';
-import { baseImages } from './from-images.ts';
 import { RepoSource } from './repo-source.ts';
 
 export interface BuildRequest {
@@ -22,6 +22,8 @@ export interface BuildRequest {
   /** The host's npm registry (`npm config get registry`), passed to `npm ci` in the build. */
   npmRegistry: string;
   limits: BuildLimits;
+  /** True when the build of this id is one of this app's: a Dockerfile may use that build's image. */
+  ownsBuild(buildId: string): Promise<boolean>;
   signal?: AbortSignal;
 }
 
@@ -32,7 +34,8 @@ export interface BuildResult {
   processTypes: ProcessTypes;
 }
 
-const GENERATED_DOCKERFILE = '.slipway.Dockerfile';
+/** The Dockerfile the engine builds, always the builder's own text (generated, or the app's once checked) in place of any file of that name. */
+const BUILT_DOCKERFILE = '.slipway.Dockerfile';
 
 /** Commit → image: check limits, detect the app type, build on the stack image. */
 export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line: string) => void): Promise<BuildResult> {
@@ -46,14 +49,7 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
   onLine(`-----> ${describe(plan.kind)} app detected`);
   const stack = await ensureStackImage(docker, onLine);
 
-  let dockerfile = 'Dockerfile';
-  const extra = [];
-  if (plan.kind === 'dockerfile') {
-    await requireLocalBaseImages(docker, (await facts.read('Dockerfile')) ?? '');
-  } else {
-    dockerfile = GENERATED_DOCKERFILE;
-    extra.push({ name: GENERATED_DOCKERFILE, content: generateDockerfile(plan, stack) });
-  }
+  const content = plan.kind === 'dockerfile' ? await appDockerfile(docker, req, facts, onLine) : generateDockerfile(plan, stack);
 
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
@@ -62,11 +58,11 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
     const cgroupParent = await req.limits.pids?.enter(req.buildId);
     const imageId = await dockerBuild(
       docker,
-      buildContext(source.archive(), extra),
+      buildContext(source.archive(), [{ name: BUILT_DOCKERFILE, content }]),
       {
         tag: req.tag,
-        dockerfile,
-        labels: { 'slipway.app': req.app, 'slipway.commit': req.commitSha, 'slipway.build': req.buildId },
+        dockerfile: BUILT_DOCKERFILE,
+        labels: { 'slipway.app': req.app, 'slipway.commit': req.commitSha, [BUILD_LABEL]: req.buildId },
         buildargs: plan.kind === 'dockerfile' ? {} : { NPM_CONFIG_REGISTRY: req.npmRegistry },
         signal,
         limits: buildApiLimits(req.limits),
@@ -84,17 +80,15 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
   }
 }
 
-/** No registry is reachable, so every base image must already be on this engine. */
-async function requireLocalBaseImages(docker: Docker, dockerfileText: string): Promise<void> {
-  for (const image of baseImages(dockerfileText)) {
-    const found = await docker.getImage(image).inspect().catch(() => null);
-    if (found) continue;
-    const stacks = await localStackImages(docker);
-    throw new SlipwayError(
-      'unprocessable',
-      `Dockerfile uses FROM ${image}, which is not on this machine, and no registry is reachable to pull it. Local stack images: ${stacks.join(', ') || 'none'}`,
-    );
-  }
+/**
+ * The app's Dockerfile as the engine gets it: the text that was checked, each image it
+ * names pinned to the id that was allowed (so no symlink, name or tag can make the engine read another).
+ */
+async function appDockerfile(docker: Docker, req: BuildRequest, facts: RepoFacts, onLine: (line: string) => void): Promise<string> {
+  const policy = { stacks: await localStackImages(docker), lookup: engineLookup(docker), ownsBuild: req.ownsBuild };
+  const checked = await checkedDockerfile((await facts.read('Dockerfile')) ?? '', policy);
+  for (const { written, id } of checked.pinned) onLine(`-----> Using ${written} (image ${id.slice(7, 19)})`);
+  return checked.text;
 }
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);

@@ -85,6 +85,7 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
           maxRepoBytes: deps.maxRepoBytes,
           npmRegistry: deps.npmRegistry,
           limits: deps.buildLimits,
+          ownsBuild: async (id) => (await db.build.count({ where: { id, appId: build.appId } })) > 0,
           signal: watch.signal,
         },
         log,

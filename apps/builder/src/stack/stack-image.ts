@@ -80,7 +80,7 @@ async function buildStack(docker: Docker, log: (line: string) => void): Promise<
   return STACK_IMAGE;
 }
 
-/** Local stack images, listed in errors that tell the user what FROM can use. */
+/** The platform's stack images on this engine (tags): what any Dockerfile may start from, named in refusals. */
 export async function localStackImages(docker: Docker): Promise<string[]> {
   const images = await docker.listImages({ filters: JSON.stringify({ label: [STACK_LABEL] }) });
   // Images built FROM a stack inherit its label, so only the platform's own names count.

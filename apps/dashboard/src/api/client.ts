@@ -22,10 +22,12 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /**
  * One JSON call to /v1 on the same origin: the session cookie travels by itself.
+ * X-Requested-With marks it as the dashboard's own call: the API refuses cookie-authenticated
+ * changes without it (a form on another site cannot send it).
  * Creates carry an Idempotency-Key so a retried click never creates twice.
  */
 export async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', 'x-requested-with': 'slipway-dashboard' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method === 'POST') headers['idempotency-key'] = randomKey();
   let res: Response;

@@ -1,4 +1,4 @@
-import { NonceCache, verify, type HostRoutes, type Logger } from '@slipway/core';
+import { NonceCache, routeHostRefusal, verify, type HostRoutes, type Logger, type ReservedHosts } from '@slipway/core';
 import { NOTIFICATION_MAX_AGE_MS, RELOAD_ALL, getHostEntry, isTableWhole, listEntries, type RouteKeys } from '@slipway/routing';
 import { Redis } from 'ioredis';
 import { RouteTable } from './table.ts';
@@ -12,6 +12,10 @@ import { RouteTable } from './table.ts';
  * With a secret, only signed entries and fresh, unreplayed signed notifications
  * count; an entry signed before the one in use (a replayed old entry) is refused
  * too. Refusals are logged and the current routes stay.
+ *
+ * Entries for reserved hosts (IP literals, localhost, the bare platform domain,
+ * the control plane's names) are refused whoever wrote them, so a request by
+ * address or for an unknown name can only get the 404 page, never an app.
  */
 export class RedisRouteSource {
   private readonly client: Redis;
@@ -24,6 +28,7 @@ export class RedisRouteSource {
   constructor(
     redisUrl: string,
     private readonly keys: RouteKeys,
+    private readonly reserved: ReservedHosts,
     private readonly apply: (table: RouteTable) => void,
     private readonly log: Logger,
     private readonly secret?: string,
@@ -67,6 +72,7 @@ export class RedisRouteSource {
       listEntries(this.client, this.keys, (host) => this.log.error({ host }, 'ignoring malformed or unsigned routes'), this.secret),
       isTableWhole(this.client, this.keys, this.secret),
     ]);
+    for (const host of [...all.keys()].filter((h) => !this.allowed(h))) all.delete(host);
     // Hosts refused as rollbacks keep the routes in use.
     const kept = new Map([...this.table.routes()].map(([host, routes]) => [host, [...routes]]));
     const routes = [...all].map(([host, e]): [string, HostRoutes | undefined] => [host, this.fresh(host, e.signedAt) ? e.routes : kept.get(host)]);
@@ -79,6 +85,10 @@ export class RedisRouteSource {
   }
 
   private async reloadHost(host: string): Promise<void> {
+    if (!this.allowed(host)) {
+      this.set(this.table.withHost(host, undefined));
+      return;
+    }
     const { present, entry } = await getHostEntry(this.client, host, this.keys, this.secret);
     if (present && !entry) {
       this.log.error({ host }, 'refused malformed or unsigned route entry');
@@ -88,6 +98,13 @@ export class RedisRouteSource {
     if (!entry) this.signedAt.delete(host);
     this.set(this.table.withHost(host, entry?.routes));
     this.log.debug({ host }, 'route updated');
+  }
+
+  /** False (and logged) for a host the route table must never carry. */
+  private allowed(host: string): boolean {
+    const refusal = routeHostRefusal(host, this.reserved);
+    if (refusal) this.log.error({ host, reason: refusal }, 'refused route entry for a reserved host');
+    return refusal === undefined;
   }
 
   /** False (and logged) for an entry signed before the one in use: an old entry written back. */
