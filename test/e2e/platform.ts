@@ -30,6 +30,9 @@ export class Platform {
   upOutput = '';
   private redis: ChildProcess | null = null;
 
+  /** `pgServer`: a Postgres server URL without a database (default the machine's), e.g. a test's private one. */
+  constructor(private readonly pgServer = PG) {}
+
   get apiUrl(): string {
     return `http://127.0.0.1:${this.apiPort}`;
   }
@@ -41,7 +44,7 @@ export class Platform {
 
   env(): NodeJS.ProcessEnv {
     return {
-      ...process.env, SLIPWAY_HOME: this.home, DATABASE_URL: `${PG}/${this.dbName}`, REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
+      ...process.env, SLIPWAY_HOME: this.home, DATABASE_URL: `${this.pgServer}/${this.dbName}`, REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
       SLIPWAY_PROCESSES: 'api,builder,scheduler,router', ADDONS_PUBLIC_HOST: BRIDGE_ADDR, PORT: String(this.apiPort), HOST: '0.0.0.0', SLIPWAY_PUBLIC_URL: this.apiUrl,
       ROUTER_PORT: String(this.routerPort), ROUTER_ADMIN_PORT: String(this.adminPort), ROUTER_WORKERS: '1',
       SCHEDULER_TICK_MS: '1000', HEARTBEAT_TIMEOUT_MS: '4000', DRAIN_MS: '1500', LOG_LEVEL: 'info',
@@ -83,7 +86,7 @@ export class Platform {
     // Only ever with our own SLIPWAY_HOME: without it down.sh would stop the machine's default install.
     if (this.home) await run('env', [`SLIPWAY_HOME=${this.home}`, 'bash', join(ROOT, 'scripts/down.sh')], true);
     if (this.redis && this.redis.exitCode === null) this.redis.kill('SIGKILL');
-    const client = new pg.Client({ connectionString: `${PG}/postgres` });
+    const client = new pg.Client({ connectionString: `${this.pgServer}/postgres` });
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS "${this.dbName}" WITH (FORCE)`);
     await client.end();

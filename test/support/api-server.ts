@@ -15,10 +15,10 @@ export interface TestApi {
   stop: () => Promise<void>;
 }
 
-/** The real API on a real socket, over its own fresh database and the real Redis. */
-export async function startApi(env: Record<string, string> = {}): Promise<TestApi> {
+/** The real API on a real socket, over its own fresh database (on `pgServer`, default the machine's) and the real Redis. */
+export async function startApi(env: Record<string, string> = {}, pgServer?: string): Promise<TestApi> {
   const name = `t${randomBytes(4).toString('hex')}`;
-  const database = await freshDatabase();
+  const database = await freshDatabase(pgServer);
   const password = randomBytes(9).toString('base64url');
   const config = loadApiConfig({
     DATABASE_URL: database.url,

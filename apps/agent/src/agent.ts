@@ -16,6 +16,7 @@ import type { Healthcheck } from '@slipway/app-json';
 import { LogShipper } from './logs.ts';
 import { MemorySampler } from './memory.ts';
 import { reportOf } from './report.ts';
+import { heartbeatDelayMs } from './backoff.ts';
 import type { ContainerReport, InstanceSpec } from './protocol.ts';
 
 const key = (instanceId: string, generation: number) => `${instanceId}#${generation}`;
@@ -57,9 +58,15 @@ export class Agent {
     const { nodeId, credential } = await obtainCredential(this.cfg, this.cp);
     this.cp.setCredential(credential);
     this.log.info({ nodeId, node: this.cfg.NODE_NAME }, 'agent started');
+    let failures = 0;
     const loop = async () => {
-      await this.tick().catch((err) => this.onError(err));
-      if (!this.stopped) this.timer = setTimeout(loop, this.cfg.HEARTBEAT_MS);
+      const ok = await this.tick().then(() => true, async (err: unknown) => {
+        await this.onError(err).catch((e: unknown) => this.log.warn({ err: e }, 'registering again failed'));
+        return false;
+      });
+      failures = ok ? 0 : failures + 1;
+      // Containers keep running whatever the control plane answers; only the heartbeat backs off.
+      if (!this.stopped) this.timer = setTimeout(loop, heartbeatDelayMs(this.cfg.HEARTBEAT_MS, failures));
     };
     await loop();
   }
@@ -90,7 +97,9 @@ export class Agent {
       this.cp.setCredential((await obtainCredential(this.cfg, this.cp, true)).credential);
       return;
     }
-    this.log.warn({ err }, 'heartbeat failed');
+    // 503: the control plane's own dependency is down (it says which in its /healthz); one line, no stack.
+    if (err instanceof ControlPlaneError && err.status === 503) this.log.warn({ reason: err.message }, 'control plane unavailable; containers keep running, retrying');
+    else this.log.warn({ err }, 'heartbeat failed');
   }
 
   async tick(): Promise<void> {

@@ -8,6 +8,7 @@ import { SlipwayError } from '@slipway/core';
 import type { Deps } from './deps.ts';
 import { configurePassport } from './auth/passport.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { healthz } from './http/health.ts';
 import { mount } from './http/route.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { allRoutes } from './routes/index.ts';
@@ -40,9 +41,7 @@ export function createServer(deps: Deps): Express {
     }),
   );
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
+  app.get('/healthz', healthz(deps));
 
   const passport = configurePassport(deps);
   app.set('passport', passport);

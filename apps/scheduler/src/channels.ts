@@ -28,6 +28,11 @@ export function readBusMessage(message: string, secret?: string, opts: { maxAgeM
 export function readDesired(message: string, secret?: string, nonces?: NonceCache): string | null {
   return readBusMessage(message, secret, { maxAgeMs: NOTICE_MAX_AGE_MS, nonces });
 }
+/**
+ * Epoch ms (a decimal string) until which the control plane could not hear heartbeats: the API sets it
+ * when it drops a heartbeat for its own dependency's fault (its database down), so no node is judged on it.
+ */
+export const BLIND_UNTIL_KEY = 'slipway:cp:blind-until';
 /** Leader lease: one scheduler holds it and acts. */
 export const LEADER_KEY = 'slipway:scheduler:leader';
 /** Live log lines of an app, JSON `LogLine` of @slipway/api-types. */

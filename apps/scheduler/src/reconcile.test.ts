@@ -5,7 +5,7 @@ import { defaultPolicy } from './model.ts';
 import type { Action, AppDesired, InstanceView, NodeView } from './model.ts';
 import { NOW, app, inst, node, spec } from './testing.ts';
 
-const nodes = new Map<string, NodeView>([['n1', node('n1')], ['n2', node('n2')], ['n3', node('n3', { status: 'draining' })], ['dead', node('dead', { lastHeartbeatAt: NOW - 60_000 })]]);
+const nodes = new Map<string, NodeView>([['n1', node('n1')], ['n2', node('n2')], ['n3', node('n3', { status: 'draining' })], ['dead', node('dead', { status: 'down', lastHeartbeatAt: NOW - 60_000 })], ['quiet', node('quiet', { lastHeartbeatAt: NOW - 60_000 })]]);
 const brief = (a: Action): string => {
   switch (a.kind) {
     case 'place': return `place ${a.spec.type}@${a.releaseId}×${a.count}${a.onlyNodes ? `→${a.onlyNodes.join(',')}` : ''}`;
@@ -24,7 +24,14 @@ const cases: { name: string; app: AppDesired; instances: InstanceView[]; want: s
   { name: 'no release stops everything', app: app({ target: null, serving: null }), instances: [inst('i1')], want: ['drain i1 not-in-formation'] },
   { name: 'drained instance stops after drainMs', app: app(), instances: [inst('i1'), inst('i2', { state: 'draining', updatedAt: NOW - 5_000 })], want: ['stop i2 drained'] },
   { name: 'draining instance waits for drainMs', app: app(), instances: [inst('i1'), inst('i2', { state: 'draining', updatedAt: NOW - 100 })], want: [] },
-  { name: 'instance on dead node is stopped and replaced', app: app(), instances: [inst('i1', { nodeId: 'dead' })], want: ['stop i1 node-down', 'place web@r1×1'] },
+  { name: 'instance on a node marked down is replaced first and kept meanwhile', app: app(), instances: [inst('i1', { nodeId: 'dead' })], want: ['place web@r1×1'] },
+  { name: 'all instances on a node marked down are replaced at once', app: app({ formation: [spec(3)] }), instances: [inst('i1', { nodeId: 'dead' }), inst('i2', { nodeId: 'dead' }), inst('i3')], want: ['place web@r1×2'] },
+  { name: 'instance on a node marked down waits while its replacement starts', app: app(), instances: [inst('i1', { nodeId: 'dead' }), inst('i2', { state: 'starting', healthy: false })], want: [] },
+  { name: 'instance on a node marked down stops once its replacement is healthy', app: app(), instances: [inst('i1', { nodeId: 'dead' }), inst('i2')], want: ['stop i1 node-down'] },
+  { name: 'crashed instance on a node marked down stops at once', app: app(), instances: [inst('i1', { nodeId: 'dead', state: 'crashed', healthy: false })], want: ['stop i1 node-down', 'place web@r1×1'] },
+  { name: 'instance on a node marked down whose type left the formation stops', app: app({ formation: [spec(0)] }), instances: [inst('i1', { nodeId: 'dead' })], want: ['stop i1 node-down'] },
+  { name: 'instance on a removed node is stopped and replaced', app: app(), instances: [inst('i1', { nodeId: 'gone' })], want: ['stop i1 node-down', 'place web@r1×1'] },
+  { name: 'a stale heartbeat alone moves nothing (only the node judge marks nodes down)', app: app(), instances: [inst('i1', { nodeId: 'quiet' })], want: [] },
   { name: 'first deploy places all at once', app: app({ target: 'r1', serving: null, formation: [spec(4)] }), instances: [], want: ['place web@r1×4'] },
   { name: 'first deploy succeeds when all healthy', app: app({ serving: null, formation: [spec(2)] }), instances: [inst('i1'), inst('i2')], want: ['release r1 succeeded'] },
   { name: 'first deploy waits while starting', app: app({ serving: null }), instances: [inst('i1', { state: 'starting', healthy: false })], want: [] },

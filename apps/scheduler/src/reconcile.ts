@@ -1,4 +1,3 @@
-import { isLiveNode } from './model.ts';
 import { feasible, nodeFilters } from './placement/index.ts';
 import type { Action, AppDesired, InstanceView, NodeView, Policy, ProcessSpec } from './model.ts';
 
@@ -10,10 +9,16 @@ import type { Action, AppDesired, InstanceView, NodeView, Policy, ProcessSpec } 
 export function reconcileApp(desired: AppDesired, instances: InstanceView[], nodes: Map<string, NodeView>, now: number, policy: Policy): Action[] {
   const actions: Action[] = [];
   const active: InstanceView[] = [];
+  // On a node marked down: replaced first, stopped only once the formation is whole without them
+  // (a wrongly suspected node costs capacity, not availability; its agent learns of the stop when it answers again).
+  const lost: InstanceView[] = [];
   for (const inst of instances) {
     if (inst.state === 'stopped') continue;
-    if (!isLiveNode(inst.nodeId === null ? undefined : nodes.get(inst.nodeId), now, policy)) {
-      actions.push({ kind: 'stop', instanceId: inst.id, reason: 'node-down' });
+    const node = inst.nodeId === null ? undefined : nodes.get(inst.nodeId);
+    if (node === undefined) {
+      actions.push({ kind: 'stop', instanceId: inst.id, reason: 'node-down' }); // the node was removed: nothing to wait for
+    } else if (node.status === 'down') {
+      lost.push(inst);
     } else if (inst.state === 'draining') {
       if (now - inst.updatedAt >= policy.drainMs) actions.push({ kind: 'stop', instanceId: inst.id, reason: 'drained' });
     } else {
@@ -21,6 +26,11 @@ export function reconcileApp(desired: AppDesired, instances: InstanceView[], nod
     }
   }
   const wanted = new Map(desired.formation.filter((p) => p.quantity > 0).map((p) => [p.type, p]));
+  for (const inst of lost) {
+    const spec = wanted.get(inst.type);
+    const whole = spec !== undefined && desired.target !== null && active.filter((i) => i.type === inst.type && i.releaseId === desired.target && i.healthy && i.state === 'running').length >= spec.quantity;
+    if (spec === undefined || desired.target === null || whole || inst.state === 'draining' || inst.state === 'crashed') actions.push({ kind: 'stop', instanceId: inst.id, reason: 'node-down' });
+  }
   for (const inst of active) {
     if (!wanted.has(inst.type) || desired.target === null) actions.push({ kind: 'drain', instanceId: inst.id, reason: 'not-in-formation' });
   }

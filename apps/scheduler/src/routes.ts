@@ -45,8 +45,10 @@ export function deriveRoutes(apps: readonly RoutedApp[], reserved: ReservedHosts
 }
 
 /**
- * Every app that has a web formation, with its web backends: healthy running instances as active, draining
- * ones as draining (in-flight requests finish, no new ones arrive).
+ * Every app that has a web formation, with its web backends: healthy running instances as active,
+ * draining ones as draining (in-flight requests finish, no new ones arrive). Instances on a node
+ * marked down stay routed only while nothing else serves the app: the node may just be cut
+ * off from the control plane, and the router's own health checks eject a backend really gone.
  */
 export async function loadRoutedApps(db: Db): Promise<RoutedApp[]> {
   const apps = await db.app.findMany({
@@ -56,15 +58,19 @@ export async function loadRoutedApps(db: Db): Promise<RoutedApp[]> {
     },
   });
   // An app with no web process type (no web formation) gets no route at all, as on Heroku.
-  return apps.filter((app) => app.formation.length > 0).map((app) => ({
-    name: app.name,
-    affinity: app.sessionAffinity,
-    domains: app.domains,
-    backends: app.instances
-      .filter((i) => i.node !== null && i.node.status !== 'down' && (i.state === 'draining' || i.healthy))
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map((i) => ({ id: i.id, url: `http://${i.node!.address}:${i.hostPort}`, state: i.state === 'draining' ? ('draining' as const) : ('active' as const) })),
-  }));
+  return apps.filter((app) => app.formation.length > 0).map((app) => {
+    const serving = app.instances.filter((i) => i.node !== null && (i.state === 'draining' || i.healthy));
+    const elsewhere = serving.some((i) => i.node!.status !== 'down' && i.state !== 'draining');
+    return {
+      name: app.name,
+      affinity: app.sessionAffinity,
+      domains: app.domains,
+      backends: serving
+        .filter((i) => !elsewhere || i.node!.status !== 'down')
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((i) => ({ id: i.id, url: `http://${i.node!.address}:${i.hostPort}`, state: i.state === 'draining' ? ('draining' as const) : ('active' as const) })),
+    };
+  });
 }
 
 /**

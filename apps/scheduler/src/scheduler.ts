@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import type { Db } from '@slipway/db';
+import { isDatabaseUnavailable, type Db } from '@slipway/db';
 import { NonceCache, reservedHosts, type Logger } from '@slipway/core';
-import { defaultRouteKeys, type RouteKeys } from '@slipway/routing';
-import { DESIRED_CHANNEL, LEADER_KEY, readDesired } from './channels.ts';
+import { defaultRouteKeys, isTableWhole, markTableWhole, type RouteKeys } from '@slipway/routing';
+import { BLIND_UNTIL_KEY, DESIRED_CHANNEL, LEADER_KEY, readDesired } from './channels.ts';
 import { LeaderLease } from './lease.ts';
 import { loadState } from './state.ts';
 import { reconcileApp } from './reconcile.ts';
+import { judgeNodes } from './node-judge.ts';
 import { applyActions } from './apply.ts';
 import { RoutePublisher } from './routes.ts';
 import { advanceReleasePhase } from './release-phase.ts';
@@ -36,7 +37,7 @@ export interface SchedulerOptions {
 
 /**
  * The reconcile loop: every tick and on every desired-state notice, if this process holds
- * the leader lease, load state → mark silent nodes down → reconcile each app → apply → publish routes.
+ * the leader lease, load state → judge nodes (node-judge.ts) → reconcile each app → apply → publish routes.
  */
 export class Scheduler {
   readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -48,11 +49,18 @@ export class Scheduler {
   isLeader = false;
   private readonly nonces = new NonceCache();
   private readonly routes: RoutePublisher;
+  private readonly routeKeys: RouteKeys;
+  /** True until a pass succeeds as leader: from start, after a failed pass, and while another scheduler leads. */
+  private blind = true;
+  /** Since when this scheduler's own view has been unbroken (see judgeNodes). */
+  private heardSince = 0;
+  private lastPassAt = 0;
 
   constructor(private readonly o: SchedulerOptions) {
     this.lease = new LeaderLease(o.redis, o.leaderKey ?? LEADER_KEY, this.id, o.leaseMs);
     const reserved = reservedHosts({ SLIPWAY_DOMAIN: o.appsDomain, SLIPWAY_RESERVED_HOSTS: o.controlPlaneHosts });
-    this.routes = new RoutePublisher(o.db, o.redis, reserved, o.routeKeys ?? defaultRouteKeys, o.log, o.internalSecret);
+    this.routeKeys = o.routeKeys ?? defaultRouteKeys;
+    this.routes = new RoutePublisher(o.db, o.redis, reserved, this.routeKeys, o.log, o.internalSecret);
   }
 
   async start(): Promise<void> {
@@ -81,7 +89,12 @@ export class Scheduler {
       return;
     }
     this.running = this.pass()
-      .catch((err) => this.o.log.error({ err }, 'scheduler pass failed'))
+      .catch((err: unknown) => {
+        this.blind = true;
+        // An outage is one line per pass, not a stack: nodes get a fresh grace when it ends.
+        if (isDatabaseUnavailable(err)) this.o.log.warn('scheduler pass skipped: the database is unavailable; nodes are not judged until it returns');
+        else this.o.log.error({ err }, 'scheduler pass failed');
+      })
       .finally(() => {
         this.running = null;
         if (this.again) {
@@ -96,18 +109,42 @@ export class Scheduler {
     const leader = await this.lease.acquire();
     if (leader !== this.isLeader) log.info({ scheduler: this.id, leader }, leader ? 'became leader' : 'lost leadership');
     this.isLeader = leader;
-    if (!leader) return;
+    if (!leader) {
+      this.blind = true;
+      return;
+    }
     const now = Date.now();
-    const cutoff = new Date(now - policy.heartbeatTimeoutMs);
-    const down = await db.node.updateMany({ where: { status: { not: 'down' }, OR: [{ lastHeartbeatAt: { lt: cutoff } }, { lastHeartbeatAt: null }] }, data: { status: 'down' } });
-    if (down.count > 0) log.warn({ nodes: down.count }, 'nodes silent past the heartbeat timeout marked down');
+    // A pass that comes too late (the process stalled) saw nothing in between either.
+    if (this.blind || now - this.lastPassAt > policy.heartbeatTimeoutMs) this.heardSince = now;
+    // Redis restarted empty lost the mark with the routes: this pass republishes every app, then marks it.
+    const routesWhole = await isTableWhole(this.o.redis, this.routeKeys, this.o.internalSecret);
+    const apiBlindUntil = Number((await this.o.redis.get(BLIND_UNTIL_KEY)) ?? 0) || 0;
+    const heardSince = Math.max(this.heardSince, Math.min(apiBlindUntil, now));
+    let state = await loadState(db);
+    const judged = judgeNodes({ nodes: state.nodes, now, heardSince, policy });
+    const nameOf = (id: string) => state.nodes.find((n) => n.id === id)!.name;
+    if (judged.fullDisruption) {
+      log.warn({ silent: judged.spared.map(nameOf) }, 'most nodes went silent at once: suspecting the control plane or the network, evicting nothing (full disruption)');
+    }
+    for (const n of state.nodes.filter((x) => judged.down.includes(x.id))) {
+      // Guarded on the heartbeat read: one that arrived meanwhile keeps its node up.
+      const seen = n.lastHeartbeatAt === null ? null : new Date(n.lastHeartbeatAt);
+      const { count } = await db.node.updateMany({ where: { id: n.id, status: { not: 'down' }, lastHeartbeatAt: seen }, data: { status: 'down' } });
+      if (count === 0) continue;
+      n.status = 'down';
+      log.warn({ node: n.name, silentMs: now - judged.heardAt.get(n.id)! }, 'node silent past the heartbeat timeout while the control plane could hear it: marked down');
+    }
+    // Placement counts a heartbeat missed while the control plane was blind as heard.
+    for (const n of state.nodes) n.lastHeartbeatAt = judged.heardAt.get(n.id)!;
     // Stopped rows whose node is gone will get no report that would clear them.
     await db.instance.deleteMany({ where: { state: 'stopped', OR: [{ nodeId: null }, { node: { status: 'down' } }] } });
-    let state = await loadState(db);
     let phased = false;
     for (const phase of state.phases) phased = (await advanceReleasePhase(db, log, phase, state, now, policy)) || phased;
-    // A phase that just ended makes its release the target in this same pass.
-    if (phased) state = await loadState(db);
+    // A phase that just ended makes its release the target in this same pass (heartbeats judged as above).
+    if (phased) {
+      state = await loadState(db);
+      for (const n of state.nodes) n.lastHeartbeatAt = judged.heardAt.get(n.id) ?? n.lastHeartbeatAt;
+    }
     if (state.pendingTargets.length > 0) await db.release.updateMany({ where: { id: { in: state.pendingTargets }, status: 'pending' }, data: { status: 'deploying' } });
     const nodeMap = new Map(state.nodes.map((n) => [n.id, n]));
     for (const app of state.apps) {
@@ -118,5 +155,8 @@ export class Scheduler {
     // The whole table, derived from the database every pass: routes follow health reports (which arrive
     // without any action here) and domain changes, and whatever the database no longer assigns goes.
     await this.routes.publish();
+    if (!routesWhole && (await markTableWhole(this.o.redis, this.routeKeys, this.o.internalSecret))) log.info('route table republished whole; routers reload it');
+    this.blind = false;
+    this.lastPassAt = Date.now();
   }
 }

@@ -132,3 +132,31 @@ export async function removeAppEverywhere(redis: Redis, app: string, keys: Route
   for (const host of hosts) await removeAppRoutes(redis, host, app, keys, secret);
   return hosts;
 }
+
+/** Key of the mark that the route hash holds its publisher's whole table (see markTableWhole). */
+export const wholeTableKey = (keys: RouteKeys): string => `${keys.hash}:whole`;
+/** A change notification that asks routers to reload the whole table rather than one host. */
+export const RELOAD_ALL = '*';
+
+/**
+ * Marks the route hash as holding the whole table, after the publisher (the scheduler) wrote every
+ * app's routes, and tells routers to reload it all. A Redis restarted empty loses the mark with the
+ * table: routers then keep the routes the store lacks instead of dropping them (source.ts). Signed
+ * like the entries. Sets the mark only when it is missing; returns whether it did.
+ */
+export async function markTableWhole(redis: Redis, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<boolean> {
+  const key = wholeTableKey(keys);
+  const set = await redis.set(key, secret ? sign(key, secret) : '1', 'NX');
+  if (set === 'OK') await redis.publish(keys.channel, notification(RELOAD_ALL, secret));
+  return set === 'OK';
+}
+
+/** Whether the route hash carries a valid mark of a whole table. */
+export async function isTableWhole(redis: Redis, keys: RouteKeys = defaultRouteKeys, secret?: string): Promise<boolean> {
+  const key = wholeTableKey(keys);
+  const raw = await redis.get(key);
+  if (raw === null) return false;
+  if (!secret) return true;
+  const v = verify(raw, secret);
+  return v.ok && v.payload === key;
+}

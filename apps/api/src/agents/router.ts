@@ -5,10 +5,10 @@ import type Docker from 'dockerode';
 import type { z } from 'zod';
 import { SlipwayError, hashToken, newToken, unauthorized } from '@slipway/core';
 import type { Logger, SecretBox } from '@slipway/core';
-import type { Db } from '@slipway/db';
+import { isDatabaseUnavailable, type Db } from '@slipway/db';
 import { goneBuildsRequest, heartbeatRequest, logBatch, registerRequest } from '@slipway/agent/protocol';
 import type { GoneBuildsResponse, HeartbeatResponse, RegisterResponse } from '@slipway/agent/protocol';
-import { DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
+import { BLIND_UNTIL_KEY, DESIRED_CHANNEL, desiredNotice } from '@slipway/scheduler/channels';
 import { joinTokenMatches, nodeOf, requireNode } from './auth.ts';
 import { applyReport } from './report.ts';
 import { MemorySeriesWriter } from './memory-series.ts';
@@ -29,6 +29,9 @@ export interface AgentRouterDeps {
   /** The control plane's engine, where release images are built and fetched from (default: the local socket). */
   docker?: Docker;
 }
+
+/** Long enough for any scheduler to read it after the outage; a later mark replaces it. */
+const BLIND_MARK_TTL_MS = 600_000;
 
 const jsonBody = (maxBytes: number) => [declaredBodyLimit(maxBytes), express.json({ limit: maxBytes })];
 
@@ -58,7 +61,8 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
     if (!joinTokenMatches(body.joinToken, deps.joinToken)) throw unauthorized('Invalid join token');
     // Re-registering a name rotates its credential: the old one stops working at once.
     const credential = newToken('node');
-    const fields = { address: body.address, memoryMb: body.memoryMb, cpus: body.cpus, labels: body.labels, credentialHash: hashToken(credential) };
+    // Registering is hearing from the node: its heartbeat timeout starts now, not at its first heartbeat.
+    const fields = { address: body.address, memoryMb: body.memoryMb, cpus: body.cpus, labels: body.labels, credentialHash: hashToken(credential), lastHeartbeatAt: new Date() };
     const node = await db.node.upsert({ where: { name: body.name }, create: { name: body.name, ...fields }, update: fields });
     log.info({ node: node.name, address: body.address }, 'node registered');
     res.status(201).json({ nodeId: node.id, credential } satisfies RegisterResponse);
@@ -92,6 +96,16 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
   });
 
   router.use(createImagesRouter(db, log, deps.docker));
+
+  // A heartbeat dropped for the control plane's own fault says nothing about the node: mark the moment,
+  // so the scheduler counts no node's silence from before it (node-judge.ts).
+  router.use((err: unknown, req: Request, _res: Response, next: NextFunction) => {
+    if (req.path !== '/heartbeat' || !isDatabaseUnavailable(err)) return next(err);
+    redis.set(BLIND_UNTIL_KEY, String(Date.now()), 'PX', BLIND_MARK_TTL_MS).then(
+      () => next(err),
+      () => next(err), // Redis down too: the scheduler is blind then anyway (it cannot hold its lease)
+    );
+  });
 
   // Agents get plain JSON errors even when mounted outside the API's own error handler.
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

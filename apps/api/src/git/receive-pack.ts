@@ -7,6 +7,8 @@ import { FLUSH, PktReader, pktLine, sideband } from './pkt-line.ts';
 import { rejectInReport } from './report.ts';
 import { readRequestHead } from './request-head.ts';
 import { revertRef } from './repos.ts';
+import { isDatabaseUnavailable } from '@slipway/db';
+import { databaseUnavailable } from '../http/errors.ts';
 
 export interface ReceiveContext {
   repoDir: string;
@@ -95,7 +97,7 @@ async function deployAccepted(updates: RefUpdate[], reportLines: string[], ctx: 
     try {
       for await (const line of ctx.deploy(update)) write(line);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = isDatabaseUnavailable(err) ? databaseUnavailable().message : err instanceof Error ? err.message : String(err);
       write(`!     ${reason}`);
       await revertRef(ctx.repoDir, update);
       failures.set(update.ref, reason);

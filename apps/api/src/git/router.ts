@@ -7,6 +7,8 @@ import { tokenFromBasicAuth } from './basic-auth.ts';
 import type { RefUpdate } from './commands.ts';
 import { FLUSH, pktLine } from './pkt-line.ts';
 import { receivePack } from './receive-pack.ts';
+import { isDatabaseUnavailable } from '@slipway/db';
+import { RETRY_AFTER_SEC, databaseUnavailable } from '../http/errors.ts';
 import { ensureBareRepo, repoPath } from './repos.ts';
 
 export type GitAction = 'push' | 'fetch';
@@ -94,6 +96,10 @@ export function createGitRouter<P>(opts: GitRouterOptions<P>): Router {
         if (res.headersSent) {
           opts.logger?.error({ err }, 'git request failed mid-response');
           res.destroy();
+        } else if (isDatabaseUnavailable(err)) {
+          // Git shows a text/plain body to the user: say what is wrong, not "HTTP 500".
+          res.status(503).setHeader('Retry-After', String(RETRY_AFTER_SEC));
+          res.type('text/plain').send(`${databaseUnavailable().message}\n`);
         } else if (isSlipwayError(err)) res.status(err.status).type('text/plain').send(`${err.message}\n`);
         else next(err);
       });

@@ -1,12 +1,13 @@
 import { NonceCache, routeHostRefusal, verify, type HostRoutes, type Logger, type ReservedHosts } from '@slipway/core';
-import { NOTIFICATION_MAX_AGE_MS, getHostEntry, listEntries, type RouteKeys } from '@slipway/routing';
+import { NOTIFICATION_MAX_AGE_MS, RELOAD_ALL, getHostEntry, isTableWhole, listEntries, type RouteKeys } from '@slipway/routing';
 import { Redis } from 'ioredis';
 import { RouteTable } from './table.ts';
 
 /**
- * Feeds the route table from Redis: the whole hash at start and after every
- * reconnect, one host per change notification. Each change hands a new table
- * to `apply`. Notifications for one host are applied in arrival order.
+ * Feeds the route table from Redis: the whole hash at start, after every
+ * reconnect and when the scheduler marks it whole, one host per change
+ * notification. Each change hands a new table to `apply`. Notifications are
+ * applied in arrival order. While Redis is down the table in use stays.
  *
  * With a secret, only signed entries and fresh, unreplayed signed notifications
  * count; an entry signed before the one in use (a replayed old entry) is refused
@@ -39,7 +40,8 @@ export class RedisRouteSource {
     this.sub.on('error', (err) => this.log.warn({ err: err.message }, 'route subscription error'));
     this.sub.on('message', (_channel: string, message: string) => {
       const host = this.hostOf(message);
-      if (host) this.enqueue(() => this.reloadHost(host));
+      if (host === RELOAD_ALL) this.enqueue(() => this.reloadAll());
+      else if (host) this.enqueue(() => this.reloadHost(host));
     });
     // After a reconnect we may have missed notifications: reload everything.
     this.sub.on('ready', () => this.enqueue(() => this.reloadAll()));
@@ -66,13 +68,20 @@ export class RedisRouteSource {
   }
 
   private async reloadAll(): Promise<void> {
-    const all = await listEntries(this.client, this.keys, (host) => this.log.error({ host }, 'ignoring malformed or unsigned routes'), this.secret);
+    const [all, whole] = await Promise.all([
+      listEntries(this.client, this.keys, (host) => this.log.error({ host }, 'ignoring malformed or unsigned routes'), this.secret),
+      isTableWhole(this.client, this.keys, this.secret),
+    ]);
     for (const host of [...all.keys()].filter((h) => !this.allowed(h))) all.delete(host);
     // Hosts refused as rollbacks keep the routes in use.
     const kept = new Map([...this.table.routes()].map(([host, routes]) => [host, [...routes]]));
     const routes = [...all].map(([host, e]): [string, HostRoutes | undefined] => [host, this.fresh(host, e.signedAt) ? e.routes : kept.get(host)]);
-    this.set(RouteTable.from(routes.filter((r): r is [string, HostRoutes] => r[1] !== undefined)));
-    this.log.info({ hosts: this.table.size }, 'route table loaded');
+    // Without the scheduler's mark the store lost its table (Redis restarted empty) and is being refilled:
+    // a host it lacks keeps its routes, until the scheduler marks the table whole again (RELOAD_ALL).
+    const lacking = whole ? [] : [...kept].filter(([host]) => !all.has(host));
+    if (lacking.length > 0) this.log.warn({ hosts: lacking.length }, 'route store not marked whole (Redis restarted empty?): keeping the routes it lacks until the scheduler republishes');
+    this.set(RouteTable.from([...routes.filter((r): r is [string, HostRoutes] => r[1] !== undefined), ...lacking]));
+    this.log.info({ hosts: this.table.size, whole }, 'route table loaded');
   }
 
   private async reloadHost(host: string): Promise<void> {
