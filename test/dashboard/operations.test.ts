@@ -35,6 +35,8 @@ test('logs: recent lines, then a live line arrives, filtered by process type', a
   if (missing(t, '/v1/apps/{app}/logs')) return;
   const api = client(platform.url, await tokenFor(platform.url, platform.api.admin.email, platform.api.admin.password));
   const app = (await api('POST', '/v1/apps', { name: 'chatty' })).body as { id: string };
+  // The process filter lists the formation's types, which come with the first push: seed what a push leaves.
+  await platform.api.deps.db.formation.create({ data: { appId: app.id, type: 'web', quantity: 1 } });
   const redis = platform.api.deps.redis;
   const line = (type: string, text: string): LogLine => ({ ts: new Date().toISOString(), dyno: `${type}.1`, type, instanceId: `${type}-i1`, stream: 'stdout', line: text });
   await redis.rpush(recentLogsKey(app.id), JSON.stringify(line('web', 'listening on port 5000')));
