@@ -67,7 +67,7 @@ describe('three-node cluster', { timeout: 420_000 }, () => {
     console.log(`# scale web=6 from zero to all healthy: ${Date.now() - t0} ms`);
     assert.deepEqual(perNode(rows), { n1: 2, n2: 2, n3: 2 });
     const traffic = new Traffic(cp.redis, cp.routeKeys, `web-app.${cp.appsDomain}`);
-    await waitFor('6 routed backends', async () => ((await cp.redis.hget('slipway:routes', `web-app.${cp.appsDomain}`)) ?? '').split('"active"').length === 7, 10_000);
+    await waitFor('6 routed backends', async () => ((await cp.redis.hget(cp.routeKeys.hash, `web-app.${cp.appsDomain}`)) ?? '').split('"active"').length === 7, 10_000);
     assert.match(await traffic.once(), /^v1 web\.\d/);
   });
 
