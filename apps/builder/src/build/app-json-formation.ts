@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ONE_OFF_TYPES, processType } from '@slipway/core';
 import { SIZES, MAX_QUANTITY, type Size } from '@slipway/scheduler/operations';
-import { RepoSource } from './repo-source.ts';
 
 // Kept apart from app-json.ts (the healthchecks schema, rewritten elsewhere) so it can move into the shared app.json schema as is.
 
@@ -26,19 +25,11 @@ const formationSchema = z.object({
 export type FormationRequest = z.infer<typeof formationEntry>;
 
 /**
- * The commit's app.json `formation`, or an empty object when it has none. Invalid entries
- * fail the build naming the field (`app.json: formation.web.quantity …`).
+ * The `formation` of the commit's app.json (already read and parsed by readAppJson), or an empty
+ * object when it has none. Invalid entries fail the build naming the field (`app.json: formation.web.quantity …`).
  */
-export async function appJsonFormation(repoDir: string, sha: string): Promise<Record<string, FormationRequest>> {
-  const text = await (await new RepoSource(repoDir, sha).facts()).read('app.json');
-  if (text === null) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('app.json is not valid JSON');
-  }
-  const r = formationSchema.safeParse(parsed);
+export function appJsonFormation(appJson: { formation?: unknown } | undefined): Record<string, FormationRequest> {
+  const r = formationSchema.safeParse({ formation: appJson?.formation });
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new Error(`app.json: ${issue.path.join('.')}: ${issue.message}`);

@@ -101,7 +101,7 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
     const healthchecks = appJson?.healthchecks;
     log('-----> Health checks');
     for (const line of describeChecks(healthchecks, Object.keys(result.processTypes))) log(`       ${line}`);
-    const formation = await appJsonFormation(`${deps.reposDir}/${build.app.name}.git`, build.commitSha);
+    const formation = appJsonFormation(appJson);
     if (result.processTypes.release) log(`-----> Release phase: \`${result.processTypes.release}\` runs before the new release starts`);
     const release = await createRelease(db, deps.box, {
       appId: build.appId,
