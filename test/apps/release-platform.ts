@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cp as copy, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
+import { removeBuiltImages } from '../support/built-images.ts';
 import { TestNode } from '../cluster/harness/nodes.ts';
 import { waitFor } from '../cluster/harness/exec.ts';
 import { BridgeLease } from '../support/bridge-lease.ts';
@@ -105,11 +105,7 @@ export class ReleaseHarness {
     await this.platform.stop().catch((e) => console.error('platform cleanup', e));
     await this.workers?.destroy();
     await this.bridge.release();
-    const docker = new Docker();
-    const built = await docker.listImages({ filters: { label: ['slipway.app'] } }).catch(() => []);
-    for (const i of built.filter((i) => this.apps.includes(i.Labels?.['slipway.app'] ?? '') && i.Created >= this.startedSec)) {
-      await docker.getImage(i.Id).remove({ force: true }).catch(() => {});
-    }
+    await removeBuiltImages(this.apps, this.startedSec);
     if (this.tmp) await rm(this.tmp, { recursive: true, force: true });
   }
 }

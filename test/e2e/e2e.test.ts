@@ -9,6 +9,7 @@ import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { waitFor, sleep } from '../cluster/harness/exec.ts';
 import { BridgeLease } from '../support/bridge-lease.ts';
+import { removeBuiltImages } from '../support/built-images.ts';
 import { Platform, ROOT } from './platform.ts';
 import { Workers } from './workers.ts';
 import { User, viaRouter } from './user.ts';
@@ -70,11 +71,7 @@ describe('end to end: from git push to a live URL with a database, on three node
     await workers?.destroy();
     await bridge.release();
     // Every image this run built (build and vN tags share an id), whatever step failed.
-    const docker = new Docker();
-    const built = await docker.listImages({ filters: { label: ['slipway.app'] } }).catch(() => []);
-    for (const i of built.filter((i) => ['shop', 'echo'].includes(i.Labels?.['slipway.app'] ?? '') && i.Created >= startedSec)) {
-      await docker.getImage(i.Id).remove({ force: true }).catch(() => {});
-    }
+    await removeBuiltImages(['shop', 'echo'], startedSec);
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import Docker from 'dockerode';
+import { removeBuiltImages } from '../../support/built-images.ts';
 import { request } from 'undici';
 import { BridgeLease } from '../../support/bridge-lease.ts';
 import { client } from '../../support/api-server.ts';
@@ -68,12 +68,7 @@ export class Outsiders {
     await this.platform.stop().catch((e) => console.error('platform cleanup', e));
     await this.workers?.destroy();
     await this.bridge.release();
-    // Images this run built on the control plane's engine, whatever step failed.
-    const docker = new Docker();
-    const built = await docker.listImages({ filters: { label: ['slipway.app'] } }).catch(() => []);
-    for (const i of built.filter((i) => this.apps.has(i.Labels?.['slipway.app'] ?? '') && i.Created >= this.startedSec)) {
-      await docker.getImage(i.Id).remove({ force: true }).catch(() => {});
-    }
+    await removeBuiltImages(this.apps, this.startedSec);
     if (this.tmp) await rm(this.tmp, { recursive: true, force: true });
   }
 
