@@ -10,7 +10,7 @@ export function SettingsTab() {
   return (
     <div className="stack">
       <ConfigVarsSection app={app.name} access={app.access} onReleased={reloadApp} />
-      <DomainsSection app={app.name} defaultUrl={app.webUrl} onChanged={reloadApp} />
+      <DomainsSection app={app.name} defaultUrl={app.webUrl} canEdit={app.access.operate} onChanged={reloadApp} />
       {/* Controls the caller's role could not use are left out (a viewer reads only; only owners destroy). */}
       {app.access.operate && <HealthCheckSection app={app} onSaved={reloadApp} />}
       {app.access.operate && <AffinitySection app={app.name} enabled={app.sessionAffinity} onSaved={reloadApp} />}

@@ -6,7 +6,7 @@ import { LoadView } from '../../../components/LoadView.tsx';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 
 /** The default URL plus custom domains, added and removed. */
-export function DomainsSection({ app, defaultUrl, onChanged }: { app: string; defaultUrl: string; onChanged: () => void }) {
+export function DomainsSection({ app, defaultUrl, canEdit, onChanged }: { app: string; defaultUrl: string; canEdit: boolean; onChanged: () => void }) {
   const id = useId();
   const domains = useLoad(() => api.domains(app), [app]);
   const [hostname, setHostname] = useState('');
@@ -40,9 +40,9 @@ export function DomainsSection({ app, defaultUrl, onChanged }: { app: string; de
               {rows.map((d) => (
                 <li key={d.id} className="list-row">
                   <span className="mono">{d.hostname}</span>
-                  <button type="button" className="link danger-text" disabled={remove.pending} onClick={() => void remove.run(d.hostname)} aria-label={`Remove ${d.hostname}`}>
+                  {canEdit && <button type="button" className="link danger-text" disabled={remove.pending} onClick={() => void remove.run(d.hostname)} aria-label={`Remove ${d.hostname}`}>
                     Remove
-                  </button>
+                  </button>}
                 </li>
               ))}
             </ul>
@@ -50,7 +50,7 @@ export function DomainsSection({ app, defaultUrl, onChanged }: { app: string; de
         }
       </LoadView>
       <ErrorMessage error={remove.error} />
-      <form className="inline-form" onSubmit={submit}>
+      {canEdit && <form className="inline-form" onSubmit={submit}>
         <label htmlFor={id}>Add a domain</label>
         <div className="copy-row">
           <input id={id} className="mono" placeholder="www.example.com" required autoComplete="off" spellCheck={false} value={hostname} onChange={(e) => setHostname(e.target.value)} />
@@ -58,7 +58,7 @@ export function DomainsSection({ app, defaultUrl, onChanged }: { app: string; de
             {add.pending ? 'Adding…' : 'Add domain'}
           </button>
         </div>
-      </form>
+      </form>}
       <ErrorMessage error={add.error} />
     </section>
   );
