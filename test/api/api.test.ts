@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApi, client, tokenFor, type TestApi } from '../support/api-server.ts';
-import { initialFormation } from '../../apps/builder/src/build/app-json-formation.ts';
+import { initialFormation } from '../../apps/builder/src/build/initial-formation.ts';
 
 let api: TestApi;
 let admin: ReturnType<typeof client>;

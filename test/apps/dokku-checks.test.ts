@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'undici';
 import { waitFor } from '../cluster/harness/exec.ts';
 import { BridgeLease } from '../support/bridge-lease.ts';
 import { Platform } from '../e2e/platform.ts';
@@ -31,6 +32,28 @@ const appJson = (edit: (a: { healthchecks: { web: Record<string, unknown>[] } })
   edit(a);
   return JSON.stringify(a, null, 2);
 };
+interface Row { name: string; state: string; healthy: boolean; ready: boolean; notReady: string | null; restarts: number; release: number; lastError: string | null }
+/** The app's web instances of the release that serves after the refused deploys (v6), as `ps --json` lists them. */
+const web = async () => (JSON.parse(await user.ok(['ps', '-a', APP, '--json'])) as { instances: Row[] }).instances.filter((i) => i.name.startsWith('web.') && i.release === 6);
+/** How many backends of the app the router holds (its route table, as its admin stats count them). */
+async function routerBackends(): Promise<number> {
+  const res = await request(`http://127.0.0.1:${platform.adminPort}/stats`);
+  const stats = (await res.body.json()) as { apps: Record<string, { backends: { total: number } }> };
+  return stats.apps[APP]?.backends.total ?? 0;
+}
+/** `n` GETs of / through the router one after another: which instance answered each, and those that failed. */
+async function steady(n: number): Promise<{ by: Map<string, number>; failed: string[] }> {
+  const by = new Map<string, number>();
+  const failed: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await viaRouter(platform.routerPort, APP, '/').catch((e: Error) => ({ status: 0, body: e.message }));
+    const dyno = /on (web\.\d+)/.exec(r.body)?.[1];
+    if (r.status !== 200 || !dyno) failed.push(`${r.status} ${r.body.trim()}`);
+    else by.set(dyno, (by.get(dyno) ?? 0) + 1);
+  }
+  return { by, failed };
+}
+
 /** A refused deploy: the push fails naming the check's outcome, and the last good release keeps answering through the router. */
 async function refused(out: string, version: number): Promise<void> {
   assert.match(out, new RegExp(`release v${version} failed: .*failed its health check or exited.*the previous release keeps serving`), out);
@@ -72,7 +95,7 @@ describe('Dokku-format health checks decide whether a deploy goes live', { timeo
     assert.match(r.out, /web: startup check GET \/health\/ready expecting "ready", 2 attempts 1 s apart/);
     assert.match(r.out, /web: startup check runs \/bin\/sh -c test -n "\$PORT" expecting exit 0, 2 attempts 1 s apart/);
     assert.match(r.out, /web: liveness check GET \/health\/live, 2 attempts 1 s apart; keeps running, a failure restarts the instance/);
-    assert.match(r.out, /web: readiness check "ready" is not run yet/);
+    assert.match(r.out, /web: readiness check GET \/health\/ready, 2 attempts 1 s apart; keeps running, a failure takes the instance out of the router until it passes/);
     assert.match(r.out, /v1 deployed to/);
     assert.match((await viaRouter(platform.routerPort, APP, '/')).body, /Hello from nodejs\/express/);
   });
@@ -113,15 +136,44 @@ describe('Dokku-format health checks decide whether a deploy goes live', { timeo
     assert.match(r.out, /v6 deployed to/);
   });
 
-  test('liveness: a wedged instance is restarted and serves again', async () => {
-    interface Row { name: string; state: string; healthy: boolean; restarts: number; release: number }
-    const web = async () => (JSON.parse(await user.ok(['ps', '-a', APP, '--json'])) as { instances: Row[] }).instances.filter((i) => i.name.startsWith('web.') && i.release === 6);
-    const before = (await web()).find((i) => i.state === 'running')!;
-    assert.equal((await viaRouter(platform.routerPort, APP, '/wedge')).status, 200);
-    await waitFor('the wedged instance restarted and healthy again', async () => {
-      const now = (await web()).find((i) => i.name === before.name);
-      return now !== undefined && now.restarts > before.restarts && now.state === 'running' && now.healthy;
+  test('readiness: an instance failing its readiness check leaves the router (0 failed requests while it is out) and returns when it passes', async () => {
+    await user.ok(['ps:scale', 'web=2', '-a', APP]);
+    await waitFor('two web instances up and ready', async () => (await web()).filter((i) => i.state === 'running' && i.ready).length === 2, 120_000, 1_000);
+    await waitFor('the router holding both', async () => (await routerBackends()) === 2, 60_000, 500);
+    // The instance told to fail answers its readiness path and its pages with 503 for 25 s, as an app that lost its database would.
+    const toggled = await viaRouter(platform.routerPort, APP, '/toggle?seconds=25', { method: 'POST' });
+    assert.equal(toggled.status, 200, toggled.body);
+    const out = /^(web\.\d+) not ready/.exec(toggled.body)?.[1];
+    assert.ok(out, toggled.body);
+    const row = await waitFor('ps showing it not ready, and why', async () => (await web()).find((i) => i.name === out && !i.ready) ?? null, 60_000, 500);
+    assert.equal(row.notReady, 'GET /health/ready returned 503');
+    assert.equal(row.state, 'running', 'not ready is not a crash');
+    assert.match(await user.ok(['ps', '-a', APP]), new RegExp(`^${out.replace('.', '\\.')}: up .* healthy \\(not ready: GET /health/ready returned 503\\) restarts 0`, 'm'));
+    await waitFor('the router dropping it', async () => (await routerBackends()) === 1, 30_000, 200);
+    // While it is out: every request answers, none from the instance that is not ready.
+    const served = await steady(40);
+    assert.deepEqual(served.failed, [], 'no request failed while it was out of rotation');
+    assert.equal(served.by.get(out) ?? 0, 0, 'the not-ready instance got no request');
+    // Its readiness path passes again: it returns to the rotation without a restart.
+    await waitFor('ps showing it ready again', async () => (await web()).find((i) => i.name === out)?.ready === true, 90_000, 500);
+    await waitFor('the router holding both again', async () => (await routerBackends()) === 2, 30_000, 200);
+    const back = await steady(20);
+    assert.deepEqual(back.failed, []);
+    assert.ok((back.by.get(out) ?? 0) > 0, 'it serves again');
+    assert.equal((await web()).find((i) => i.name === out)?.restarts, 0);
+  });
+
+  test('liveness: a wedged instance (it accepts TCP, its liveness path hangs) is restarted and serves again', async () => {
+    const wedged = await viaRouter(platform.routerPort, APP, '/wedge');
+    assert.equal(wedged.status, 200);
+    const name = /^(web\.\d+) wedged/.exec(wedged.body)?.[1];
+    assert.ok(name, wedged.body);
+    const before = (await web()).find((i) => i.name === name)!;
+    const after = await waitFor('the wedged instance restarted and healthy again', async () => {
+      const now = (await web()).find((i) => i.name === name);
+      return now !== undefined && now.restarts > before.restarts && now.state === 'running' && now.healthy ? now : null;
     }, 90_000, 1_000);
+    assert.equal(after.lastError, 'failed its liveness check alive: GET /health/live timed out after 1 s');
     const res = await waitFor('the app answering through the router', async () => {
       const r = await viaRouter(platform.routerPort, APP, '/health/live').catch(() => null);
       return r?.status === 200 ? r : null;

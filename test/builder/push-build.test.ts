@@ -155,12 +155,12 @@ test('app.json health checks go on the release of their commit, printed in words
     const first = await pushChecks(good);
     assert.equal(first.code, 0, first.output);
     assert.match(first.output, /remote: -----> Health checks\s*\nremote:\s+web: startup check GET \/ expecting "hello", 3 attempts 5 s apart\s*\n/);
-    // A later push declaring a check its code cannot pass (its rollout would fail), and a readiness check (not run yet).
+    // A later push declaring a check its code cannot pass (its rollout would fail), and a readiness check.
     const wrong = { web: [{ path: '/nope' }, { type: 'readiness', name: 'ready', path: '/ready' }], worker: [{ uptime: 5 }] };
     const second = await pushChecks(wrong);
     assert.equal(second.code, 0, second.output);
     assert.match(second.output, /web: startup check GET \/nope, 3 attempts 5 s apart/);
-    assert.match(second.output, /web: readiness check "ready" is not run yet/);
+    assert.match(second.output, /web: readiness check GET \/ready, 3 attempts 5 s apart; keeps running, a failure takes the instance out of the router until it passes/);
     assert.match(second.output, /worker: startup check stays up 5 s without a restart/);
     const [v1, v2] = await p.db.release.findMany({ where: { app: { name: app } }, orderBy: { version: 'asc' } });
     assert.equal(v2?.version, 2);

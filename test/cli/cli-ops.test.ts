@@ -87,7 +87,7 @@ after(async () => {
 test('ps groups instances by type under the formation, with memory use; crashed ones stand out, with why', async () => {
   const out = await ok(['ps', '-a', 'ops']);
   assert.match(out, /=== ops Formation\nType +Quantity +Size\n.*\nweb +1 +standard\n/);
-  assert.match(out, /^=== web \(standard\): 2\nweb\.1: up 2h 5m \(v7\) node n1 healthy restarts 0 mem 83\/512 MB\nweb\.2: CRASHED \(v7\) node n1 restarts 3, last crash: out of memory \(limit 512 MB\)$/m);
+  assert.match(out, /^=== web \(standard\): 2\nweb\.1: up 2h 5m \(v7\) node n1 healthy \(ready\) restarts 0 mem 83\/512 MB\nweb\.2: CRASHED \(v7\) node n1 restarts 3, last crash: out of memory \(limit 512 MB\)$/m);
   const json = JSON.parse(await ok(['ps', '-a', 'ops', '--json']));
   assert.deepEqual(json.instances.map((i: { name: string; state: string }) => [i.name, i.state]), [['web.1', 'running'], ['web.2', 'crashed']]);
   assert.equal(json.formation[0].type, 'web');

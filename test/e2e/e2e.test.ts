@@ -124,7 +124,7 @@ describe('end to end: from git push to a live URL with a database, on three node
     }, 30_000, 20);
     for (const w of workers!.nodes) assert.equal((await managed(w.docker, 'shop')).length, 1, `one container on ${w.name}`);
     const ps = await user.ok(['ps', '-a', 'shop']);
-    for (const n of ['n1', 'n2', 'n3']) assert.match(ps, new RegExp(`^web\\.\\d: up \\S+ \\(v2\\) node ${n} healthy restarts 0( mem \\d+/512 MB)?$`, 'm'));
+    for (const n of ['n1', 'n2', 'n3']) assert.match(ps, new RegExp(`^web\\.\\d: up \\S+ \\(v2\\) node ${n} healthy \\(ready\\) restarts 0( mem \\d+/512 MB)?$`, 'm'));
   });
 
   test('5. a deploy under load while a node dies mid-rollout: zero failed requests; v3 on the live nodes, spread again when it returns', async () => {

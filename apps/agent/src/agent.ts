@@ -8,10 +8,10 @@ import { plan } from './converge.ts';
 import { Engine, containerAddressOf, hostPortOf } from './docker/engine.ts';
 import { installFirewall } from './firewall.ts';
 import type { Managed } from './docker/labels.ts';
-import { runStartupChecks, watchLiveness } from './health.ts';
+import { runStartupChecks, watchLiveness, watchReadiness } from './health.ts';
 import { ImageFetcher } from './images.ts';
 import { ImageGc } from './image-gc.ts';
-import type { CheckTarget, Health } from './health.ts';
+import type { CheckTarget, Health, Readiness } from './health.ts';
 import type { Healthcheck } from '@slipway/app-json';
 import { LogShipper } from './logs.ts';
 import { MemorySampler } from './memory.ts';
@@ -34,6 +34,10 @@ export class Agent {
   private readonly imageGc: ImageGc;
   private readonly memory: MemorySampler;
   private readonly health = new Map<string, Health>();
+  /** Readiness of healthy containers; absent while not known (an adopted container before its first round). */
+  private readonly readiness = new Map<string, Readiness>();
+  /** Why a container's health failed (a startup or liveness check, in words), for `ps`. */
+  private readonly failures = new Map<string, string>();
   private readonly busy = new Set<string>();
   private readonly startErrors = new Map<string, { instanceId: string; generation: number; error: string }>();
   private readonly bootSec = Math.floor(Date.now() / 1000);
@@ -112,7 +116,7 @@ export class Agent {
     this.memory.sampleIfDue(actual.filter((m) => infos.get(m.containerId)!.State.Running).map((m) => m.containerId));
     const res = await this.cp.heartbeat({
       memoryMb: this.cfg.NODE_MEMORY_MB, cpus: this.cfg.NODE_CPUS, labels: this.cfg.labels,
-      containers: [...actual.map((m) => reportOf(m, infos.get(m.containerId)!, this.health.get(m.containerId), this.memory.usedMb(m.containerId))), ...this.failedStarts()],
+      containers: [...actual.map((m) => reportOf(m, infos.get(m.containerId)!, { health: this.health.get(m.containerId), readiness: this.readiness.get(m.containerId), failure: this.failures.get(m.containerId) }, this.memory.usedMb(m.containerId))), ...this.failedStarts()],
     });
     const assigned = new Map(res.instances.map((s) => [s.instanceId, s]));
     for (const k of this.startErrors.keys()) if (!res.instances.some((s) => key(s.instanceId, s.generation) === k)) this.startErrors.delete(k);
@@ -162,6 +166,8 @@ export class Agent {
   private async removeContainer(m: Managed): Promise<void> {
     await this.engine.stopAndRemove(m);
     this.health.delete(m.containerId);
+    this.readiness.delete(m.containerId);
+    this.failures.delete(m.containerId);
     this.logs.forget(m.containerId);
     this.log.info({ instance: m.instanceId, container: m.containerId.slice(0, 12) }, 'container removed');
     this.pruneNetworks();
@@ -176,16 +182,36 @@ export class Agent {
       stillRunning: () => this.engine.inspect(m.containerId).then((i) => i.State.Running, () => false),
       exec: (cmd, timeoutMs) => this.engine.exec(m.containerId, cmd, timeoutMs),
     };
-    const failed = (c: Healthcheck) => this.log.warn({ dyno: spec.name, app: spec.appName, check: c.name, warnOnly: c.warn }, 'health check failed');
-    void runStartupChecks(spec.healthchecks, target, () => this.stopped, failed).then(async (h) => {
+    const failed = (c: Healthcheck, reason: string) => this.log.warn({ dyno: spec.name, app: spec.appName, check: c.name, type: c.type, reason, warnOnly: c.warn }, 'health check failed');
+    const gone = () => this.stopped || !this.health.has(m.containerId);
+    // A container started before this agent is adopted: it passed its gate already and may just be
+    // out of rotation; its readiness is found out again, never a reason to fail it.
+    const adopted = Date.parse(info.State.StartedAt) / 1000 < this.bootSec;
+    const reasons: string[] = [];
+    void runStartupChecks(spec.healthchecks, target, () => this.stopped, (c, reason) => {
+      failed(c, reason);
+      if (!c.warn) reasons.push(`${c.type} check ${c.name}: ${reason}`);
+    }, !adopted).then(async (h) => {
+      if (!this.health.has(m.containerId)) return;
+      if (h !== 'healthy' && reasons[0]) this.failures.set(m.containerId, reasons[0]);
       this.health.set(m.containerId, h);
       this.log.info({ dyno: spec.name, app: spec.appName, health: h }, 'health check finished');
       if (h !== 'healthy') return;
+      if (!adopted) this.readiness.set(m.containerId, { ready: true });
+      // Readiness takes the instance out of the router and back; the control plane hears it with the next heartbeat.
+      void watchReadiness(spec.healthchecks, target, gone, (r) => {
+        const before = this.readiness.get(m.containerId);
+        if (gone() || (before?.ready === r.ready && before.reason === r.reason)) return;
+        this.readiness.set(m.containerId, r);
+        if (r.ready) this.log.info({ dyno: spec.name, app: spec.appName }, 'readiness checks pass; the instance is in rotation');
+        else this.log.warn({ dyno: spec.name, app: spec.appName, reason: r.reason }, 'readiness check failed; the instance leaves the rotation until it passes');
+      }, failed);
       // A failed liveness check reports the instance failed: the control plane restarts it with its crash back-off.
-      const dead = await watchLiveness(spec.healthchecks, target, () => this.stopped || !this.health.has(m.containerId), failed);
-      if (dead === null || !this.health.has(m.containerId)) return;
+      const dead = await watchLiveness(spec.healthchecks, target, gone, failed);
+      if (dead === null || gone()) return;
+      this.failures.set(m.containerId, `liveness check ${dead.check.name}: ${dead.reason}`);
       this.health.set(m.containerId, 'failed');
-      this.log.warn({ dyno: spec.name, app: spec.appName, check: dead.name }, 'liveness check failed; the instance will be restarted');
+      this.log.warn({ dyno: spec.name, app: spec.appName, check: dead.check.name, reason: dead.reason }, 'liveness check failed; the instance will be restarted');
     });
   }
 }

@@ -29,6 +29,12 @@ export const containerReport = z.object({
   startedAt: z.string().datetime().nullable(),
   /** Memory in use (MB, as `docker stats` counts it) at the last sample; absent before one, when stopped, and from older agents. */
   memoryUsedMb: z.number().int().min(0).max(16 * 1024 * 1024).optional(),
+  /** A healthy instance's readiness checks pass (true without any); absent while not known, and from older agents. */
+  ready: z.boolean().optional(),
+  /** Why it is not ready: the failing readiness check's outcome, e.g. `GET /ready returned 503`. */
+  notReady: z.string().max(500).optional(),
+  /** Why its health failed: the startup or liveness check and its outcome. */
+  checkFailure: z.string().max(500).optional(),
 });
 
 export const heartbeatRequest = z.object({ ...capacity, containers: z.array(containerReport).max(10_000) });

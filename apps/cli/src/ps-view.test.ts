@@ -5,7 +5,7 @@ import { formatLogLine } from './log-line.ts';
 import { formatDuration, instanceGroups, instanceLine } from './ps-view.ts';
 
 const instance = (over: Partial<Instance>): Instance => ({
-  id: 'i', name: 'web.1', type: 'web', state: 'running', healthy: true, node: 'n1', release: 4, restarts: 0, lastExitCode: null, lastError: null, startedAt: null, uptimeSeconds: 7500, memoryUsedMb: null, memoryLimitMb: 512, ...over,
+  id: 'i', name: 'web.1', type: 'web', state: 'running', healthy: true, ready: true, notReady: null, node: 'n1', release: 4, restarts: 0, lastExitCode: null, lastError: null, startedAt: null, uptimeSeconds: 7500, memoryUsedMb: null, memoryLimitMb: 512, ...over,
 });
 
 test('durations keep the two largest units', () => {
@@ -13,23 +13,24 @@ test('durations keep the two largest units', () => {
 });
 
 test('instance lines: uptime, release, node, health; crashed ones stand out', () => {
-  assert.equal(instanceLine(instance({})), 'web.1: up 2h 5m (v4) node n1 healthy restarts 0');
-  assert.equal(instanceLine(instance({ healthy: false })), 'web.1: up 2h 5m (v4) node n1 unhealthy restarts 0');
+  assert.equal(instanceLine(instance({})), 'web.1: up 2h 5m (v4) node n1 healthy (ready) restarts 0');
+  assert.equal(instanceLine(instance({ healthy: false })), 'web.1: up 2h 5m (v4) node n1 unhealthy (ready) restarts 0');
+  assert.equal(instanceLine(instance({ ready: false, notReady: 'GET /ready returned 503' })), 'web.1: up 2h 5m (v4) node n1 healthy (not ready: GET /ready returned 503) restarts 0');
   assert.equal(instanceLine(instance({ name: 'web.2', state: 'crashed', uptimeSeconds: 0, restarts: 3 })), 'web.2: CRASHED (v4) node n1 restarts 3');
   assert.equal(instanceLine(instance({ state: 'pending', node: null })), 'web.1: pending (v4) not placed restarts 0');
 });
 
 test('instance lines show memory use against the limit once the agent sampled it', () => {
-  assert.equal(instanceLine(instance({ memoryUsedMb: 83 })), 'web.1: up 2h 5m (v4) node n1 healthy restarts 0 mem 83/512 MB');
-  assert.equal(instanceLine(instance({ memoryUsedMb: 250, memoryLimitMb: 256, restarts: 1, lastExitCode: 137, lastError: 'out of memory (limit 256 MB)' })), 'web.1: up 2h 5m (v4) node n1 healthy restarts 1 mem 250/256 MB, last crash: out of memory (limit 256 MB)');
+  assert.equal(instanceLine(instance({ memoryUsedMb: 83 })), 'web.1: up 2h 5m (v4) node n1 healthy (ready) restarts 0 mem 83/512 MB');
+  assert.equal(instanceLine(instance({ memoryUsedMb: 250, memoryLimitMb: 256, restarts: 1, lastExitCode: 137, lastError: 'out of memory (limit 256 MB)' })), 'web.1: up 2h 5m (v4) node n1 healthy (ready) restarts 1 mem 250/256 MB, last crash: out of memory (limit 256 MB)');
 });
 
 test('instance lines say why the last crash happened: the platform reason, else the exit code', () => {
   const oom = { lastExitCode: 137, lastError: 'out of memory (limit 512 MB)' };
   assert.equal(instanceLine(instance({ state: 'crashed', ...oom })), 'web.1: CRASHED (v4) node n1 restarts 0, last crash: out of memory (limit 512 MB)');
-  assert.equal(instanceLine(instance({ restarts: 2, ...oom })), 'web.1: up 2h 5m (v4) node n1 healthy restarts 2, last crash: out of memory (limit 512 MB)');
+  assert.equal(instanceLine(instance({ restarts: 2, ...oom })), 'web.1: up 2h 5m (v4) node n1 healthy (ready) restarts 2, last crash: out of memory (limit 512 MB)');
   assert.equal(instanceLine(instance({ state: 'crashed', lastExitCode: 1 })), 'web.1: CRASHED (v4) node n1 restarts 0, last crash: exit 1');
-  assert.equal(instanceLine(instance({ lastExitCode: 0 })), 'web.1: up 2h 5m (v4) node n1 healthy restarts 0', 'never restarted: nothing to say');
+  assert.equal(instanceLine(instance({ lastExitCode: 0 })), 'web.1: up 2h 5m (v4) node n1 healthy (ready) restarts 0', 'never restarted: nothing to say');
 });
 
 test('instances group by type in formation order, sizes from the formation, one-offs last', () => {
@@ -42,14 +43,14 @@ test('instances group by type in formation order, sizes from the formation, one-
   ], formation);
   assert.equal(text, [
     '=== web (standard): 2',
-    'web.1: up 2h 5m (v4) node n1 healthy restarts 0',
+    'web.1: up 2h 5m (v4) node n1 healthy (ready) restarts 0',
     'web.2: CRASHED (v4) node n1 restarts 0',
     '',
     '=== worker (basic): 1',
-    'worker.1: up 1m (v4) node n1 healthy restarts 0',
+    'worker.1: up 1m (v4) node n1 healthy (ready) restarts 0',
     '',
     '=== run: one-off processes (1)',
-    'run.1: up 5s (v4) node n1 healthy restarts 0',
+    'run.1: up 5s (v4) node n1 healthy (ready) restarts 0',
   ].join('\n'));
 });
 

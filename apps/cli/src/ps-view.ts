@@ -12,10 +12,13 @@ export function formatDuration(seconds: number): string {
   return small ? `${big}${bigUnit} ${small}${smallUnit}` : `${big}${bigUnit}`;
 }
 
-/** `web.1: up 2h (v4) node n1 healthy restarts 0 mem 83/512 MB`; a crashed one reads `CRASHED` so it stands out, and why it crashed last. */
+/**
+ * `web.1: up 2h (v4) node n1 healthy (ready) restarts 0 mem 83/512 MB`; one out of rotation reads
+ * `healthy (not ready: GET /ready returned 503)`; a crashed one reads `CRASHED` so it stands out, and why it crashed last.
+ */
 export function instanceLine(i: Instance): string {
   const state = i.state === 'running' ? `up ${formatDuration(i.uptimeSeconds)}` : i.state === 'crashed' ? 'CRASHED' : i.state;
-  const health = i.state === 'running' ? (i.healthy ? ' healthy' : ' unhealthy') : '';
+  const health = i.state === 'running' ? `${i.healthy ? ' healthy' : ' unhealthy'} (${i.ready ? 'ready' : `not ready${i.notReady ? `: ${i.notReady}` : ''}`})` : '';
   const crashed = i.state === 'crashed' || i.restarts > 0 ? lastCrash(i) : null;
   const mem = i.memoryUsedMb === null ? '' : ` mem ${i.memoryUsedMb}/${i.memoryLimitMb} MB`;
   return `${i.name}: ${state} (v${i.release}) ${i.node ? `node ${i.node}` : 'not placed'}${health} restarts ${i.restarts}${mem}${crashed ? `, last crash: ${crashed}` : ''}`;

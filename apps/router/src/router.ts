@@ -10,7 +10,6 @@ import { createMetrics, type RouterMetrics } from './admin/metrics.ts';
 import { BackendRegistry } from './backends/registry.ts';
 import type { RouterConfig } from './config.ts';
 import { sendSocketError } from './errors/respond.ts';
-import { startActiveChecks } from './health/active.ts';
 import type { ProxyContext } from './proxy/context.ts';
 import { httpHandler } from './proxy/http.ts';
 import { ClientConnections } from './proxy/limits.ts';
@@ -36,13 +35,7 @@ export interface RunningRouter {
  */
 export async function startRouter(config: RouterConfig, log: Logger = createLogger('router', config.LOG_LEVEL)): Promise<RunningRouter> {
   let table = RouteTable.empty();
-  const registry: BackendRegistry = new BackendRegistry(config.BACKEND_CONNECTIONS, {
-    added: (s) => (s.stopChecks = startActiveChecks(s, log)),
-    healthCheckChanged: (s) => {
-      s.stopChecks?.();
-      s.stopChecks = startActiveChecks(s, log);
-    },
-  });
+  const registry = new BackendRegistry(config.BACKEND_CONNECTIONS);
   const metrics = createMetrics(function* () {
     const now = Date.now();
     for (const s of registry.all()) yield { app: s.app, id: s.id, up: s.available(now) };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '@slipway/db';
-import { ONE_OFF_TYPES, SlipwayError, badRequest, notFound, processType } from '@slipway/core';
+import { MAX_QUANTITY, ONE_OFF_TYPES, SIZE_NAMES, SIZES, SlipwayError, badRequest, notFound, processType } from '@slipway/core';
 import { defaultPolicy } from './model.ts';
 import { place } from './placement/index.ts';
 import { loadState } from './state.ts';
@@ -8,15 +8,8 @@ import { nextNames } from './names.ts';
 
 /** Operations the API calls (ps:scale, ps:restart, ps:stop, run, nodes:drain). Each validates, writes desired state and notifies. */
 
-export const MAX_QUANTITY = 100;
-
-/** Memory and CPU per instance size (Heroku-like names). */
-export const SIZES = {
-  basic: { memoryMb: 256, cpuShares: 512 },
-  standard: { memoryMb: 512, cpuShares: 1024 },
-  performance: { memoryMb: 2048, cpuShares: 2048 },
-} as const;
-export type Size = keyof typeof SIZES;
+// Sizes and the quantity cap are shared with app.json's `formation` (packages/core).
+export { MAX_QUANTITY, SIZES, type Size } from '@slipway/core';
 
 export const formationUpdates = z
   .array(
@@ -26,7 +19,7 @@ export const formationUpdates = z
         if (t === 'run') ctx.addIssue({ code: 'custom', message: '"run" is for one-off processes (slipway run) and cannot be scaled' });
       }),
       quantity: z.number().int().min(0, 'Quantity cannot be negative').max(MAX_QUANTITY, `At most ${MAX_QUANTITY} instances per process type`).optional(),
-      size: z.enum(Object.keys(SIZES) as [Size, ...Size[]]).optional(),
+      size: z.enum(SIZE_NAMES).optional(),
     }),
   )
   .min(1)

@@ -240,6 +240,10 @@ export interface Instance {
   type: string;
   state: InstanceState;
   healthy: boolean;
+  /** Its app.json readiness checks pass (always true without any); a running instance that is not ready gets no new requests. */
+  ready: boolean;
+  /** Why it is not ready, e.g. `GET /ready returned 503`; null when ready. */
+  notReady: string | null;
   /** The node's name; null until placed. */
   node: string | null;
   /** The release version it runs. */

@@ -24,6 +24,9 @@ test('an invalid app.json names the field', () => {
   bad({ healthchecks: { web: [{ path: '/', bogus: 1 }] } }, /healthchecks\.web\[0\] has unknown field\(s\) bogus/);
   bad({ healthchecks: { web: [] } }, /healthchecks\.web must have at least 1 item/);
   bad({ formation: { web: { quantity: -1 } } }, /formation\.web\.quantity must be at least 0/);
+  bad({ formation: { web: { quantity: 101 } } }, /formation\.web\.quantity must be at most 100/);
+  bad({ formation: { web: { size: 'huge' } } }, /formation\.web\.size must be one of "basic", "standard", "performance"/);
+  bad({ formation: { release: { quantity: 1 } } }, /^app\.json: formation\.release must not be "release": it runs as a one-off/);
   bad([], /app\.json: the file must be an object/);
   assert.throws(() => parseAppJson('{"healthchecks": '), /app\.json is not valid JSON: Unexpected end/);
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { processType } from '@slipway/core';
+import { formation } from './formation.ts';
 import { healthchecks } from './healthcheck.ts';
 
 /**
@@ -20,7 +20,7 @@ export const appJsonSchema = z.looseObject({
   stack: z.string().optional(),
   image: z.string().optional(),
   env: z.record(z.string(), z.union([z.string(), loose])).optional(),
-  formation: z.record(processType, z.looseObject({ quantity: z.int().min(0, 'must be at least 0').optional(), size: z.string().optional() })).optional(),
+  formation: formation.optional(),
   addons: z.array(z.union([z.string(), loose])).optional(),
   buildpacks: z.array(loose).optional(),
   environments: loose.optional(),
@@ -65,6 +65,9 @@ function explain(issue: z.core.$ZodIssue): string {
       return issue.origin === 'array' ? `must have at most ${issue.maximum} items` : issue.origin === 'string' ? `must be at most ${issue.maximum} characters long` : `must be at most ${issue.maximum}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_key':
+      // A record's key (a process type) that does not validate: the key's own problem, e.g. `formation.release must not be "release"…`.
+      return issue.issues[0] ? explain(issue.issues[0]) : 'is not a valid name';
     case 'unrecognized_keys':
       return `has unknown field(s) ${issue.keys.join(', ')}`;
     default:

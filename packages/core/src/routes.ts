@@ -18,23 +18,12 @@ export const backendSchema = z.object({
   state: z.enum(['active', 'draining']).default('active'),
 });
 
-export const healthCheckSchema = z.object({
-  path: z.string().startsWith('/').default('/'),
-  /** Expected substring of the body; empty = any 2xx/3xx. */
-  content: z.string().optional(),
-  intervalMs: z.number().int().positive().default(5000),
-  timeoutMs: z.number().int().positive().default(2000),
-  healthyThreshold: z.number().int().positive().default(2),
-  unhealthyThreshold: z.number().int().positive().default(3),
-});
-
 export const routeSchema = z.object({
   app: z.string().min(1),
   /** Longest matching prefix wins among routes for the same host. */
   pathPrefix: z.string().startsWith('/').default('/'),
   balance: z.enum(['round-robin', 'least-outstanding']).default('round-robin'),
   affinity: z.boolean().default(false),
-  healthCheck: healthCheckSchema.optional(),
   backends: z.array(backendSchema),
 });
 
@@ -42,6 +31,5 @@ export const routeSchema = z.object({
 export const hostRoutesSchema = z.array(routeSchema);
 
 export type Backend = z.infer<typeof backendSchema>;
-export type HealthCheck = z.infer<typeof healthCheckSchema>;
 export type Route = z.infer<typeof routeSchema>;
 export type HostRoutes = z.infer<typeof hostRoutesSchema>;

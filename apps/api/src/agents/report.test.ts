@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crashReason, memoryUpdate, patchFor } from './report.ts';
+import { crashReason, memoryUpdate, patchFor, readinessUpdate } from './report.ts';
 import type { ContainerReport } from '@slipway/agent/protocol';
 
-const row = (over = {}) => ({ id: 'i', appId: 'a', type: 'web', name: 'web.1', state: 'starting' as const, healthy: false, restarts: 0, containerId: 'c1', hostPort: 31000, lastExitCode: null, lastError: null, startedAt: new Date(1_000), memoryMb: null, memoryUsedMb: null, ...over });
+const row = (over = {}) => ({ id: 'i', appId: 'a', type: 'web', name: 'web.1', state: 'starting' as const, healthy: false, restarts: 0, containerId: 'c1', hostPort: 31000, lastExitCode: null, lastError: null, startedAt: new Date(1_000), memoryMb: null, memoryUsedMb: null, ready: true, notReady: null, ...over });
 const rep = (over: Partial<ContainerReport> = {}): ContainerReport => ({
   instanceId: '00000000-0000-4000-8000-000000000000', generation: 0, containerId: 'c1', hostPort: 31000, status: 'running', health: 'healthy', exitCode: null, oomKilled: false, startedAt: new Date(1_000).toISOString(), ...over,
 });
@@ -40,4 +40,17 @@ test('memory use is written only when it changed, cleared on exit, left alone wh
   assert.equal(memoryUpdate(row({ memoryUsedMb: 83 }), rep({ status: 'exited', exitCode: 1 })), null);
   assert.equal(memoryUpdate(row(), rep({ status: 'exited', exitCode: 1 })), undefined);
   assert.equal(memoryUpdate(row({ restarts: 2 }), rep({ generation: 1, memoryUsedMb: 90 })), undefined);
+});
+
+test('readiness is written only when it changed, and left alone when the agent does not know it or for another generation', () => {
+  assert.equal(readinessUpdate(row(), rep()), undefined, 'not reported: the stored value stands');
+  assert.equal(readinessUpdate(row(), rep({ ready: true })), undefined);
+  assert.deepEqual(readinessUpdate(row(), rep({ ready: false, notReady: 'GET /ready returned 503' })), { ready: false, notReady: 'GET /ready returned 503' });
+  assert.equal(readinessUpdate(row({ ready: false, notReady: 'GET /ready returned 503' }), rep({ ready: false, notReady: 'GET /ready returned 503' })), undefined);
+  assert.deepEqual(readinessUpdate(row({ ready: false, notReady: 'GET /ready returned 503' }), rep({ ready: true })), { ready: true, notReady: null });
+  assert.equal(readinessUpdate(row({ restarts: 2 }), rep({ generation: 1, ready: false })), undefined);
+});
+
+test('a failed liveness check is named in the crash reason', () => {
+  assert.equal(crashReason(rep({ health: 'failed', checkFailure: 'liveness check alive: GET /health/live timed out after 1 s' }), null), 'failed its liveness check alive: GET /health/live timed out after 1 s');
 });

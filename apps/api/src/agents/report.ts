@@ -24,6 +24,8 @@ interface Row {
   /** A one-off's own size; others take it from the formation. */
   memoryMb: number | null;
   memoryUsedMb: number | null;
+  ready: boolean;
+  notReady: string | null;
 }
 
 type Patch = Partial<Pick<Row, 'state' | 'healthy' | 'containerId' | 'hostPort' | 'lastExitCode' | 'lastError' | 'startedAt'>>;
@@ -32,7 +34,7 @@ type Patch = Partial<Pick<Row, 'state' | 'healthy' | 'containerId' | 'hostPort' 
 export function crashReason(c: ContainerReport, memoryMb: number | null): string | null {
   if (c.oomKilled) return memoryMb === null ? 'out of memory' : `out of memory (limit ${memoryMb} MB)`;
   if (c.error !== undefined) return `could not start: ${c.error}`;
-  if (c.status !== 'exited' && c.health === 'failed') return 'failed its health check';
+  if (c.status !== 'exited' && c.health === 'failed') return c.checkFailure ? `failed its ${c.checkFailure}` : 'failed its health check';
   return null;
 }
 
@@ -75,13 +77,23 @@ export function memoryUpdate(row: Pick<Row, 'restarts' | 'memoryUsedMb'>, c: Con
 }
 
 /**
+ * The readiness to store for a report, or undefined when the stored one stands: the agent repeats
+ * it every heartbeat, says nothing while it does not know, and only a change is worth a write.
+ */
+export function readinessUpdate(row: Pick<Row, 'restarts' | 'ready' | 'notReady'>, c: ContainerReport): { ready: boolean; notReady: string | null } | undefined {
+  if (c.generation !== row.restarts || c.ready === undefined) return undefined;
+  const next = { ready: c.ready, notReady: c.ready ? null : (c.notReady ?? 'a readiness check failed') };
+  return next.ready === row.ready && next.notReady === row.notReady ? undefined : next;
+}
+
+/**
  * Applies one heartbeat's container reports to the node's instance rows; forgets rows whose container is gone after a stop.
  * Returns the memory the node's current instances of each app use together, as sampled.
  */
 export async function applyReport(db: Db, redis: Redis, nodeId: string, reports: ContainerReport[], secret?: string): Promise<Map<string, number>> {
   const rows = await db.instance.findMany({
     where: { nodeId },
-    select: { id: true, appId: true, releaseId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true, memoryMb: true, memoryUsedMb: true },
+    select: { id: true, appId: true, releaseId: true, type: true, name: true, state: true, healthy: true, restarts: true, containerId: true, hostPort: true, lastExitCode: true, lastError: true, startedAt: true, memoryMb: true, memoryUsedMb: true, ready: true, notReady: true },
   });
   const reported = new Map(reports.map((r) => [r.instanceId, r]));
   const changedApps = new Set<string>();
@@ -96,6 +108,13 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
     const used = memoryUpdate(row, c);
     // Raw, so it does not move updatedAt, which times back-off and drains.
     if (used !== undefined) await db.$executeRaw`UPDATE "Instance" SET "memoryUsedMb" = ${used} WHERE id = ${row.id}::uuid AND restarts = ${row.restarts}`;
+    const readiness = readinessUpdate(row, c);
+    if (readiness !== undefined) {
+      // Raw like the memory use: going out of rotation and back must not restart drain or back-off timers.
+      const n = await db.$executeRaw`UPDATE "Instance" SET "ready" = ${readiness.ready}, "notReady" = ${readiness.notReady} WHERE id = ${row.id}::uuid AND restarts = ${row.restarts}`;
+      // The route publisher runs on the scheduler's next pass: the instance leaves the router or comes back.
+      if (n > 0) changedApps.add(row.appId);
+    }
     const memoryMb = c.oomKilled ? await memoryLimitOf(db, row) : null;
     const patch = patchFor(row, c, row.type === 'run', memoryMb);
     if (Object.keys(patch).length === 0) continue;

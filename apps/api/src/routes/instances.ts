@@ -13,7 +13,7 @@ export const instanceRoutes = [
     method: 'get',
     path: '/v1/apps/:app/instances',
     tag: 'processes',
-    summary: 'Running instances (dynos): node, state, health, uptime, restarts, memory use and limit, and why the last one crashed',
+    summary: 'Running instances (dynos): node, state, health, readiness (and why not), uptime, restarts, memory use and limit, and why the last one crashed',
     handler: async ({ deps, principal, params }) => {
       const app = await appFor(deps, principal, params.app!, 'read');
       const [rows, formation] = await Promise.all([
@@ -32,6 +32,8 @@ export const instanceRoutes = [
         type: i.type,
         state: i.state,
         healthy: i.healthy,
+        ready: i.ready,
+        notReady: i.ready ? null : i.notReady,
         node: i.node?.name ?? null,
         release: i.release.version,
         restarts: i.restarts,

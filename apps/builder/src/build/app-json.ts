@@ -19,7 +19,7 @@ export function describeChecks(checks: Healthchecks | undefined, processTypes: s
     for (const c of own) {
       if (c.type === 'startup') lines.push(describeCheck(type, c));
       else if (c.type === 'liveness') lines.push(`${describeCheck(type, c)}; keeps running, a failure restarts the instance`);
-      else lines.push(`${type}: readiness check "${c.name}" is not run yet`);
+      else lines.push(`${describeCheck(type, c)}; keeps running, a failure takes the instance out of the router until it passes`);
     }
   }
   return lines;

@@ -4,7 +4,6 @@ import type { Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import { runBuild } from '../build/run-build.ts';
 import { describeChecks, readAppJson } from '../build/app-json.ts';
-import { appJsonFormation } from '../build/app-json-formation.ts';
 import type { BuildLimits } from '../build/build-limits.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
 import { publishEnd, publishLine, type BuildOutcome } from './build-log.ts';
@@ -101,7 +100,7 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
     const healthchecks = appJson?.healthchecks;
     log('-----> Health checks');
     for (const line of describeChecks(healthchecks, Object.keys(result.processTypes))) log(`       ${line}`);
-    const formation = appJsonFormation(appJson);
+    const formation = appJson?.formation ?? {};
     if (result.processTypes.release) log(`-----> Release phase: \`${result.processTypes.release}\` runs before the new release starts`);
     const release = await createRelease(db, deps.box, {
       appId: build.appId,

@@ -2,7 +2,8 @@ import type { Healthchecks } from '@slipway/app-json';
 import { Prisma, type Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import type { ProcessTypes } from '../detect/procfile.ts';
-import { initialFormation, type FormationRequest } from '../build/app-json-formation.ts';
+import type { FormationRequest } from '@slipway/app-json';
+import { initialFormation } from '../build/initial-formation.ts';
 import type { BuildOutcome } from './build-log.ts';
 
 /** The oldest unfinished build of an app: the only one allowed to run. */

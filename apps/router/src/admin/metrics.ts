@@ -37,7 +37,7 @@ export function createMetrics(backends: () => Iterable<BackendSnapshot> = () => 
   });
   const backendUp = new Gauge({
     name: 'slipway_router_backend_up',
-    help: '1 when the backend takes new requests (healthy, not ejected, not draining)',
+    help: '1 when the backend takes new requests (not ejected, not draining)',
     labelNames: ['app', 'backend'] as const,
     registers: [registry],
     aggregator: 'min',

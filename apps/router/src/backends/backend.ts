@@ -1,16 +1,11 @@
 import { Pool } from 'undici';
-import type { HealthCheck } from '@slipway/core';
-import { initialHealth, type HealthState } from '../health/thresholds.ts';
 import { isEjected, newPassiveState, type PassiveState } from '../health/passive.ts';
 
 /** Runtime state of one backend instance; it outlives route-table swaps while the instance stays listed. */
 export class BackendState {
   readonly pool: Pool;
   outstanding = 0;
-  health: HealthState = initialHealth;
   readonly passive: PassiveState = newPassiveState();
-  healthCheck: HealthCheck | undefined;
-  stopChecks: (() => void) | undefined;
 
   constructor(
     readonly key: string,
@@ -28,14 +23,16 @@ export class BackendState {
     });
   }
 
-  /** Eligible for new requests: healthy by active checks and not passively ejected. */
+  /**
+   * Eligible for new requests: not passively ejected. Whether the instance is ready is the
+   * agent's readiness checks' to say; the scheduler leaves a not-ready one out of the route.
+   */
   available(now: number): boolean {
-    return this.health.healthy && !isEjected(this.passive, now);
+    return !isEjected(this.passive, now);
   }
 
-  /** Stops checks and closes the pool once in-flight requests have finished. */
+  /** Closes the pool once in-flight requests have finished. */
   async retire(): Promise<void> {
-    this.stopChecks?.();
     await this.pool.close().catch(() => {});
   }
 }

@@ -1,17 +1,10 @@
-import type { Backend, HealthCheck, Route } from '@slipway/core';
+import type { Backend, Route } from '@slipway/core';
 import type { RouteTable } from '../routes/table.ts';
 import { BackendState, backendKey } from './backend.ts';
 
-export interface RegistryHooks {
-  /** Called for each new backend (start its active checks there). */
-  added(state: BackendState): void;
-  /** Called for a backend whose health check settings changed. */
-  healthCheckChanged(state: BackendState): void;
-}
-
 /**
  * Keeps one BackendState per listed instance across table swaps: connection
- * pools, health and counters survive; instances no longer listed are retired
+ * pools, passive ejection and counters survive; instances no longer listed are retired
  * after their in-flight requests finish.
  */
 export class BackendRegistry {
@@ -19,10 +12,7 @@ export class BackendRegistry {
   /** Each route's backends resolved to their states, per table version (rebuilt lazily after a sync). */
   private byRoute = new WeakMap<Route, readonly (BackendState | undefined)[]>();
 
-  constructor(
-    private readonly connections: number,
-    private readonly hooks: RegistryHooks,
-  ) {}
+  constructor(private readonly connections: number) {}
 
   get(b: Backend): BackendState | undefined {
     return this.states.get(backendKey(b.id, b.url));
@@ -52,16 +42,7 @@ export class BackendRegistry {
       }
     }
     for (const [key, { b, route }] of wanted) {
-      let state = this.states.get(key);
-      if (!state) {
-        state = new BackendState(key, b.id, b.url, route.app, this.connections);
-        state.healthCheck = route.healthCheck;
-        this.states.set(key, state);
-        this.hooks.added(state);
-      } else if (!sameCheck(state.healthCheck, route.healthCheck)) {
-        state.healthCheck = route.healthCheck;
-        this.hooks.healthCheckChanged(state);
-      }
+      if (!this.states.has(key)) this.states.set(key, new BackendState(key, b.id, b.url, route.app, this.connections));
     }
   }
 
@@ -70,8 +51,4 @@ export class BackendRegistry {
     this.states.clear();
     await Promise.all(all.map((s) => s.retire()));
   }
-}
-
-function sameCheck(a: HealthCheck | undefined, b: HealthCheck | undefined): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -32,7 +32,7 @@ export function pickBackend(
     const s = states[i];
     if (!s || route.backends[i]!.state !== 'active' || tried.has(s.key)) continue;
     if (s.available(now)) (triedNodes.size > 0 && triedNodes.has(nodeOf(s.url)) ? sameNode : usable).push(s);
-    else if (s.health.healthy && s.passive.reason === '5xx') fallback.push(s);
+    else if (s.passive.reason === '5xx') fallback.push(s);
   }
   if (pinnedId !== undefined) {
     const pinned = usable.find((s) => s.id === pinnedId);

@@ -1,4 +1,4 @@
-/** Why a backend is out of rotation without an active check saying so. */
+/** Why the router took a backend out of rotation itself, from what its requests met. */
 export type EjectReason = 'connect' | '5xx';
 
 export interface PassiveState {

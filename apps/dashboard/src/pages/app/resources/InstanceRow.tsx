@@ -4,7 +4,7 @@ import { useAction } from '../../../hooks/useAction.ts';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 import { shortDuration } from '../../../lib/duration.ts';
 
-/** One instance with node, health, restarts and memory use; stopping it makes the formation start a fresh one. */
+/** One instance with node, health, readiness, restarts and memory use; stopping it makes the formation start a fresh one. */
 export function InstanceRow({ app, instance: i, onChanged }: { app: string; instance: Instance; onChanged: () => void }) {
   const stop = useAction(async () => {
     await api.stopInstance(app, i.name);
@@ -16,10 +16,14 @@ export function InstanceRow({ app, instance: i, onChanged }: { app: string; inst
       <span>
         <span className="mono strong">{i.name}</span> <span className={`badge state-${i.state}`}>{i.state}</span>
         {i.healthy === false && i.state === 'running' && <span className="badge state-crashed">unhealthy</span>}
+        {i.state === 'running' && (i.ready
+          ? <span className="badge state-running" title="Its readiness checks pass: it gets requests">ready</span>
+          : <span className="badge state-crashed" title={`Out of the router's rotation until its readiness checks pass${i.notReady ? `: ${i.notReady}` : ''}`}>not ready</span>)}
       </span>
       <span className="muted small">
         {i.node ?? 'unplaced'} · v{i.release} · up {shortDuration(i.uptimeSeconds)} · {i.restarts} restart{i.restarts === 1 ? '' : 's'}
         {i.memoryUsedMb !== null && ` · ${i.memoryUsedMb} of ${i.memoryLimitMb} MB`}
+        {i.state === 'running' && !i.ready && i.notReady && ` · not ready: ${i.notReady}`}
         {lastCrash && ` · last crash: ${lastCrash}`}
       </span>
       <span className="actions">

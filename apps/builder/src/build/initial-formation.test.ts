@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initialFormation } from './app-json-formation.ts';
+import { initialFormation } from './initial-formation.ts';
 
 test('Heroku defaults: web=1 when the release has web, every other type 0, release never', () => {
   assert.deepEqual(initialFormation(['web', 'worker', 'release'], {}), [
