@@ -66,7 +66,8 @@ ensure_docker() {
   is_root || die "the Docker engine is not running and starting it needs root: sudo dockerd &"
   say "starting the Docker engine"
   mkdir -p /var/log/slipway
-  nohup /usr/sbin/dockerd >/var/log/slipway/dockerd.log 2>&1 &
+  # Its own session: stopping whatever started it (a test run, a shell) must not stop the engine.
+  setsid nohup /usr/sbin/dockerd >/var/log/slipway/dockerd.log 2>&1 &
   for _ in $(seq 1 60); do docker_up && return 0; sleep 1; done
   die "dockerd did not start; see /var/log/slipway/dockerd.log"
 }
