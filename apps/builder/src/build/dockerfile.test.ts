@@ -15,29 +15,30 @@ const node = (over: Partial<NodePlan> = {}): NodePlan => ({
 test('node Dockerfile installs from the manifest, lockfile and settings before copying the source', () => {
   const { text, phases } = generateDockerfile({ kind: 'node', processTypes: { web: 'npm start' }, node: node({ localDeps: ['lib/greet'], installFiles: ['.npmrc'] }) }, 'slipway/stack-node:22.12.0');
   const lines = text.trim().split('\n');
-  assert.deepEqual(lines.slice(0, 5), [
+  assert.deepEqual(lines.slice(0, 6), [
     'FROM slipway/stack-node:22.12.0',
     'USER app',
     'ARG NPM_CONFIG_REGISTRY',
+    'ARG COREPACK_INTEGRITY_KEYS',
     'COPY --chown=1000:1000 ["package.json","package-lock.json",".npmrc","./"]',
     'COPY --chown=1000:1000 ["lib/greet","./lib/greet"]',
   ]);
-  assert.match(lines[5]!, /^RUN .*npm ci --include=dev/);
-  assert.equal(lines[6], 'COPY --chown=1000:1000 . .');
-  assert.match(lines[7]!, /-----> Running build.*npm run build.*-----> Pruning devDependencies.*npm prune --omit=dev/);
+  assert.match(lines[6]!, /^RUN .*npm ci --include=dev/);
+  assert.equal(lines[7], 'COPY --chown=1000:1000 . .');
+  assert.match(lines[8]!, /-----> Running build.*npm run build.*-----> Pruning devDependencies.*npm prune --omit=dev/);
   assert.equal(lines.at(-1), 'CMD ["/bin/sh", "-c", "npm start"]');
-  assert.equal(lines.length, 9, 'no ENV, EXPOSE or LABEL steps: the stack and the build request carry them');
-  assert.deepEqual(phases.map((p) => p.instruction), [lines[5], lines[7]]);
+  assert.equal(lines.length, 10, 'no ENV, EXPOSE or LABEL steps: the stack and the build request carry them');
+  assert.deepEqual(phases.map((p) => p.instruction), [lines[6], lines[8]]);
   assert.match(phases[0]!.cached.join('\n'), /Installing dependencies with npm[\s\S]*reusing the installed modules/);
 });
 
 test('heroku-prebuild runs first with the whole source; heroku-postbuild and heroku-cleanup in their places', () => {
   const { text } = generateDockerfile({ kind: 'node', processTypes: { web: 'x' }, node: node({ scripts: { prebuild: true, build: 'heroku-postbuild', cleanup: true } }) }, 's:1');
   const lines = text.trim().split('\n');
-  assert.equal(lines[3], 'COPY --chown=1000:1000 . .');
-  assert.match(lines[4]!, /npm run heroku-prebuild/);
-  assert.match(lines[5]!, /npm ci/);
-  assert.match(lines[6]!, /npm run heroku-postbuild.*npm prune.*npm run heroku-cleanup/);
+  assert.equal(lines[4], 'COPY --chown=1000:1000 . .');
+  assert.match(lines[5]!, /npm run heroku-prebuild/);
+  assert.match(lines[6]!, /npm ci/);
+  assert.match(lines[7]!, /npm run heroku-postbuild.*npm prune.*npm run heroku-cleanup/);
 });
 
 test('package managers: yarn classic, yarn berry, pnpm, and npm without a lockfile', () => {

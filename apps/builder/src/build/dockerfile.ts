@@ -24,7 +24,7 @@ export interface GeneratedDockerfile {
  * lifecycle's runs and the start command.
  */
 export function generateDockerfile(plan: BuildPlan, stackImage: string): GeneratedDockerfile {
-  const lines = [`FROM ${stackImage}`, 'USER app', 'ARG NPM_CONFIG_REGISTRY'];
+  const lines = [`FROM ${stackImage}`, 'USER app', 'ARG NPM_CONFIG_REGISTRY', ...(plan.kind === 'node' ? ['ARG COREPACK_INTEGRITY_KEYS'] : [])];
   const phases: Phase[] = [];
   if (plan.kind === 'node' && plan.node) nodeSteps(plan.node, lines, phases);
   else lines.push(`COPY ${OWNER} . .`);

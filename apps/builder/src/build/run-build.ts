@@ -83,7 +83,7 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
         tag: req.tag,
         dockerfile: BUILT_DOCKERFILE,
         labels: { 'slipway.app': req.app, 'slipway.commit': req.commitSha, [BUILD_LABEL]: req.buildId },
-        buildargs: plan.kind === 'dockerfile' ? {} : { NPM_CONFIG_REGISTRY: req.npmRegistry },
+        buildargs: plan.kind === 'dockerfile' ? {} : { NPM_CONFIG_REGISTRY: req.npmRegistry, ...(plan.kind === 'node' ? { COREPACK_INTEGRITY_KEYS: await req.registry.corepackKeys() } : {}) },
         signal,
         limits: buildApiLimits(req.limits),
         cgroupParent,

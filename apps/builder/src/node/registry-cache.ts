@@ -70,6 +70,27 @@ export class RegistryCache {
     return file;
   }
 
+  private keys: { at: number; value: string } | null = null;
+
+  /**
+   * What corepack checks package manager downloads against (COREPACK_INTEGRITY_KEYS): the
+   * registry's published signing keys, or "0" when it publishes none (a mirror), where
+   * corepack's signature check could only fail and the registry's integrity hashes are the check.
+   */
+  async corepackKeys(): Promise<string> {
+    if (this.keys && Date.now() - this.keys.at < FRESH_MS) return this.keys.value;
+    let value = '0';
+    try {
+      const res = await fetch(new URL('-/npm/v1/keys', this.base()), { signal: AbortSignal.timeout(30_000) });
+      const keys = res.ok ? z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).safeParse(await res.json()) : null;
+      if (keys?.success) value = JSON.stringify({ npm: keys.data.keys });
+    } catch {
+      // unreachable: same as none published
+    }
+    this.keys = { at: Date.now(), value };
+    return value;
+  }
+
   private base(): string {
     return this.registry.endsWith('/') ? this.registry : `${this.registry}/`;
   }
