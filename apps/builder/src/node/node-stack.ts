@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
@@ -55,15 +55,27 @@ export async function ensureNodeStack(docker: Docker, registry: RegistryCache, v
   }
 }
 
+/**
+ * The npm major each Node.js line ships with: the stack's npm stays on it (newest release of
+ * that major), as on Heroku, so lockfiles and install behaviour match what the app's authors ran.
+ */
+const BUNDLED_NPM: [nodeMajor: number, npmMajor: number][] = [[24, 11], [18, 10], [16, 8], [14, 6]];
+const npmRange = (nodeVersion: string): string => {
+  const major = semver.major(nodeVersion);
+  const npm = BUNDLED_NPM.find(([node]) => major >= node)?.[1];
+  return npm ? `${npm}.x` : '*';
+};
+
 /** `<cache>/node/<version>`: the release's node, npm and corepack unpacked, made once (in a temporary folder renamed into place). */
 async function unpackedRelease(registry: RegistryCache, version: string, log: (line: string) => void): Promise<string> {
   const dir = join(registry.dir, 'node', version);
-  if (await stat(join(dir, 'tools.json')).catch(() => null)) return dir;
+  const made = await readFile(join(dir, 'tools.json'), 'utf8').then((t) => toolsSchema.parse(JSON.parse(t)), () => null);
+  if (made && semver.satisfies(made.npm, npmRange(version))) return dir;
   await mkdir(join(registry.dir, 'node'), { recursive: true });
   const tmp = await mkdtemp(join(registry.dir, 'node', `.${version}-`));
   try {
-    const npm = await newestFor(registry, 'npm', version);
-    const corepack = await newestFor(registry, 'corepack', version);
+    const npm = await newestFor(registry, 'npm', version, npmRange(version));
+    const corepack = await newestFor(registry, 'corepack', version, '*');
     const indent = (line: string) => log(`       ${line}`);
     await unpack(await registry.tarball(NODE_PACKAGE, version, indent), join(tmp, 'node'), 'package/bin/node');
     await checkRuns(join(tmp, 'node', 'bin', 'node'), version);
@@ -78,13 +90,13 @@ async function unpackedRelease(registry: RegistryCache, version: string, log: (l
   }
 }
 
-/** The newest release of a tool whose `engines.node` admits this Node.js version. */
-async function newestFor(registry: RegistryCache, name: string, nodeVersion: string): Promise<string> {
+/** The newest release of a tool within `range` whose `engines.node` admits this Node.js version. */
+async function newestFor(registry: RegistryCache, name: string, nodeVersion: string, range: string): Promise<string> {
   const { versions } = await registry.packument(name);
   const fits = Object.entries(versions)
     .filter(([v, meta]) => semver.valid(v) && !semver.prerelease(v) && (!meta.engines?.node || semver.satisfies(nodeVersion, meta.engines.node)))
     .map(([v]) => v);
-  const best = semver.maxSatisfying(fits, '*');
+  const best = semver.maxSatisfying(fits, range);
   if (!best) throw new SlipwayError('unprocessable', `No release of ${name} supports Node.js ${nodeVersion}`);
   return best;
 }

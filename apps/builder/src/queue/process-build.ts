@@ -92,6 +92,7 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
           npmRegistry: deps.npmRegistry,
           limits: deps.buildLimits,
           registry: deps.registry,
+          onDetail: (line) => void publishLine(redis, buildId, line, deps.internalSecret, 'detail'),
           ownsBuild: async (id) => (await db.build.count({ where: { id, appId: build.appId } })) > 0,
           signal: watch.signal,
         },
