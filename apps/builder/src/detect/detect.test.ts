@@ -48,7 +48,8 @@ test('node plan: package manager from the lockfile and packageManager, lifecycle
 });
 
 test('unknown repos and bad input fail with actionable messages', async () => {
-  await assert.rejects(detect(repo({ 'README.md': 'hi' })), /Supported types: Dockerfile at the repository root; Node.js/);
+  await assert.rejects(detect(repo({ 'README.md': 'hi' })), /Supported types: Dockerfile at the repository root; Node.js \(package.json\); static site \(index.html\); Procfile\.$/);
+  await assert.rejects(detect(repo({ 'requirements.txt': 'flask' })), /Procfile\. This looks like a Python app \(requirements.txt\), which is not built here: add a Dockerfile to build it\.$/);
   await assert.rejects(detect(repo({ 'package.json': '{nope' })), /package.json is not a valid JSON object/);
   await assert.rejects(detect(repo({ 'package.json': '{}' })), /No start command/);
   assert.throws(() => localDependencyDirs({ dependencies: { x: 'file:../outside' } }), /points outside the repository/);

@@ -12,6 +12,12 @@ export const SUPPORTED_TYPES = [
   'Procfile',
 ] as const;
 
+// Marker files of languages the builder has no buildpack for (Heroku's detection files), named in the refusal.
+const OTHER_LANGUAGES: [file: string, language: string][] = [
+  ['requirements.txt', 'Python'], ['pyproject.toml', 'Python'], ['Pipfile', 'Python'], ['Gemfile', 'Ruby'], ['go.mod', 'Go'],
+  ['pom.xml', 'Java'], ['build.gradle', 'Java/Gradle'], ['composer.json', 'PHP'], ['Cargo.toml', 'Rust'], ['mix.exs', 'Elixir'],
+];
+
 /** What detection reads from the pushed commit's root. */
 export interface RepoFacts {
   rootFiles: string[];
@@ -64,7 +70,9 @@ export async function detect(repo: RepoFacts): Promise<BuildPlan> {
   if (has('package.json')) return nodePlan(parsePackageJson((await repo.read('package.json')) ?? ''), procfile, repo);
   if (has('index.html')) return { kind: 'static', processTypes: { web: 'node /slipway/static-server.mjs /app', ...procfile } };
   if (Object.keys(procfile).length > 0) return { kind: 'procfile', processTypes: procfile };
-  throw new SlipwayError('unprocessable', `Could not detect how to build this app. Supported types: ${SUPPORTED_TYPES.join('; ')}.`);
+  const other = OTHER_LANGUAGES.find(([file]) => has(file));
+  const looks = other ? ` This looks like a ${other[1]} app (${other[0]}), which is not built here: add a Dockerfile to build it.` : '';
+  throw new SlipwayError('unprocessable', `Could not detect how to build this app. Supported types: ${SUPPORTED_TYPES.join('; ')}.${looks}`);
 }
 
 function parsePackageJson(text: string): PackageJson {
