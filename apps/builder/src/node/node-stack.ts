@@ -117,9 +117,12 @@ async function checkRuns(node: string, version: string): Promise<void> {
   }
 }
 
+/** A stack younger than this is kept: another builder on the same engine may be about to build on it. */
+const STACK_GRACE_MS = 60 * 60 * 1000;
+
 /**
  * Removes Node.js stack images that no image on the engine is built from any more (an app
- * image keeps its stack's label), except those a running build holds and `keep`.
+ * image keeps its stack's label), except those a running build holds, recent ones and `keep`.
  */
 export async function collectNodeStacks(docker: Docker, keep: readonly string[] = []): Promise<string[]> {
   const images = await docker.listImages({ filters: JSON.stringify({ label: [STACK_LABEL] }) });
@@ -128,7 +131,7 @@ export async function collectNodeStacks(docker: Docker, keep: readonly string[] 
   const removed: string[] = [];
   for (const stack of stacks) {
     const tag = stack.RepoTags!.find((t) => t.startsWith(STACK_PREFIX))!;
-    if (used.has(stack.Labels?.[STACK_LABEL]) || inUse.has(tag) || keep.includes(tag)) continue;
+    if (used.has(stack.Labels?.[STACK_LABEL]) || inUse.has(tag) || keep.includes(tag) || Date.now() - stack.Created * 1000 < STACK_GRACE_MS) continue;
     await docker.getImage(tag).remove().then(() => removed.push(tag), () => undefined);
   }
   return removed;
