@@ -69,7 +69,13 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
   const generated = plan.kind === 'dockerfile' ? null : generateDockerfile(plan, stack);
   const content = generated ? generated.text : await appDockerfile(docker, req, facts, onLine);
   const detail = req.onDetail ?? (() => {});
-  const output = generated ? buildOutput(generated.phases, onLine, detail) : onLine;
+  let phase = '';
+  const output = generated
+    ? buildOutput(generated.phases, (line) => {
+        if (line.startsWith('-----> ')) phase = line.slice(7);
+        onLine(line);
+      }, detail)
+    : onLine;
 
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
@@ -97,7 +103,10 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
   } catch (err) {
     if (timeout.aborted) throw new SlipwayError('unprocessable', `Build exceeded the maximum build time of ${Math.round(req.timeoutMs / 1000)} s (BUILD_TIMEOUT_SECONDS) and was stopped`);
     if (req.signal?.aborted) throw new SlipwayError('unprocessable', 'Build was cancelled');
-    throw new SlipwayError('unprocessable', explainStepFailure(err instanceof Error ? err.message : String(err), req.limits.memoryMb));
+    const message = err instanceof Error ? err.message : String(err);
+    // A generated step's failure is told by its phase, not by the script the engine ran (the tool's own words are above it).
+    const exit = generated && phase ? /^The command '.*' returned a non-zero code: (\d+)$/s.exec(message) : null;
+    throw new SlipwayError('unprocessable', explainStepFailure(exit ? `${phase}: the command returned a non-zero code: ${exit[1]}` : message, req.limits.memoryMb));
   } finally {
     releaseStack();
     await req.limits.pids?.leave(req.buildId);

@@ -98,5 +98,5 @@ async function importStack(docker: Docker, image: string, stackName: string, lay
 export async function localStackImages(docker: Docker): Promise<string[]> {
   const images = await docker.listImages({ filters: JSON.stringify({ label: [STACK_LABEL] }) });
   // Images built FROM a stack inherit its label, so only the platform's own names count.
-  return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith('slipway/stack-'));
+  return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith('slipway/stack-')).sort();
 }
