@@ -50,7 +50,7 @@ test('node app with a local dependency and lockfile: live output, image runs, re
     await wt.git('commit', '-qam', 'v2');
     const second = await push(wt.dir, [p.git.url(app), 'main']);
     assert.equal(second.code, 0, second.output);
-    assert.match(second.output, /remote: -----> Installing dependencies with npm\s*\nremote:\s+Dependencies unchanged: reusing the installed modules/);
+    assert.match(second.output, /remote: -----> Installing dependencies with npm \d+\.\d+\.\d+\s*\nremote:\s+Dependencies unchanged: reusing the installed modules/);
     const v2 = await latestRelease(app);
     assert.equal(v2?.version, 2);
     const layers = async (ref: string) => (await p.docker.getImage(ref).inspect()).RootFS.Layers ?? [];

@@ -23,18 +23,18 @@ export interface GeneratedDockerfile {
  * stack image and labels from the build request, so the only steps are the copies, the
  * lifecycle's runs and the start command.
  */
-export function generateDockerfile(plan: BuildPlan, stackImage: string): GeneratedDockerfile {
+export function generateDockerfile(plan: BuildPlan, stackImage: string, npmVersion?: string): GeneratedDockerfile {
   const lines = [`FROM ${stackImage}`, 'USER app', 'ARG NPM_CONFIG_REGISTRY', ...(plan.kind === 'node' ? ['ARG COREPACK_INTEGRITY_KEYS'] : [])];
   const phases: Phase[] = [];
-  if (plan.kind === 'node' && plan.node) nodeSteps(plan.node, lines, phases);
+  if (plan.kind === 'node' && plan.node) nodeSteps(plan.node, lines, phases, npmVersion);
   else lines.push(`COPY ${OWNER} . .`);
   const web = plan.processTypes.web;
   if (web) lines.push(`CMD ["/bin/sh", "-c", ${json(web)}]`);
   return { text: `${lines.join('\n')}\n`, phases };
 }
 
-function nodeSteps(node: NodePlan, lines: string[], phases: Phase[]): void {
-  const steps = lifecycle(node);
+function nodeSteps(node: NodePlan, lines: string[], phases: Phase[], npmVersion?: string): void {
+  const steps = lifecycle(node, npmVersion);
   const run = (script: string, cached: string[] = []) => {
     const instruction = `RUN ${script}`;
     lines.push(instruction);
@@ -52,7 +52,7 @@ function nodeSteps(node: NodePlan, lines: string[], phases: Phase[]): void {
     run(steps.install, [...steps.installHeader, '       Dependencies unchanged: reusing the installed modules from the previous build']);
     lines.push(`COPY ${OWNER} . .`);
   }
-  run(steps.finish);
+  run(steps.finish, [...steps.finishHeaders, '       Same code and dependencies as an earlier build: reusing its result']);
 }
 
 const json = (value: string | string[]): string => JSON.stringify(value);

@@ -57,16 +57,18 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
   onLine(`-----> ${describe(plan.kind)} app detected`);
   let stack: string;
   let releaseStack = () => {};
+  let npmVersion: string | undefined;
   if (plan.kind === 'node' && plan.node) {
     const resolved = resolveNodeVersion(plan.node.request, Object.keys((await req.registry.packument(NODE_PACKAGE)).versions));
     onLine(`-----> ${describeNode(resolved)}`);
     const made = await ensureNodeStack(docker, req.registry, resolved.version, onLine);
     stack = made.image;
     releaseStack = made.release;
+    npmVersion = made.tools.npm;
   } else {
     stack = await ensureStackImage(docker, onLine);
   }
-  const generated = plan.kind === 'dockerfile' ? null : generateDockerfile(plan, stack);
+  const generated = plan.kind === 'dockerfile' ? null : generateDockerfile(plan, stack, npmVersion);
   const content = generated ? generated.text : await appDockerfile(docker, req, facts, onLine);
   const detail = req.onDetail ?? (() => {});
   let phase = '';

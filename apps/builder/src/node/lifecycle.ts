@@ -10,6 +10,8 @@ export interface LifecycleScripts {
   installHeader: string[];
   /** The build script, devDependencies pruned, then `heroku-cleanup`. */
   finish: string;
+  /** Its phase lines, said when the whole step is reused (same code and dependencies as an earlier build). */
+  finishHeaders: string[];
 }
 
 // Corepack and Yarn 2+ download from the registry the host uses (their defaults are other hosts).
@@ -23,7 +25,7 @@ const script = (...parts: string[]) => [ENV, ...parts].join('; ');
  * pruned, heroku-cleanup. NODE_ENV is production throughout (the stack sets it), as on
  * Heroku, so installs ask for devDependencies explicitly.
  */
-export function lifecycle(node: NodePlan): LifecycleScripts {
+export function lifecycle(node: NodePlan, npmVersion?: string): LifecycleScripts {
   const pm = node.packageManager;
   const tool = pm.name;
   const runScript = (name: string) => `${tool} run ${name}`;
@@ -47,12 +49,17 @@ export function lifecycle(node: NodePlan): LifecycleScripts {
   return {
     prebuild: node.scripts.prebuild ? script(say('-----> Running heroku-prebuild'), runScript('heroku-prebuild')) : null,
     install: script(say(`-----> ${header} $(${tool} --version)`), ...warning, installCmd),
-    installHeader: [`-----> ${header}${pm.version ? ` ${pm.version}` : ''}`],
+    installHeader: [`-----> ${header}${tool === 'npm' && npmVersion ? ` ${npmVersion}` : pm.version ? ` ${pm.version}` : ''}`],
     finish: script(
       ...(node.scripts.build ? [say(`-----> Running ${node.scripts.build}`), runScript(node.scripts.build)] : []),
       say('-----> Pruning devDependencies'),
       prune,
       ...(node.scripts.cleanup ? [say('-----> Running heroku-cleanup'), runScript('heroku-cleanup')] : []),
     ),
+    finishHeaders: [
+      ...(node.scripts.build ? [`-----> Running ${node.scripts.build}`] : []),
+      '-----> Pruning devDependencies',
+      ...(node.scripts.cleanup ? ['-----> Running heroku-cleanup'] : []),
+    ],
   };
 }
