@@ -9,9 +9,13 @@ import { SecretBox } from '@slipway/core';
 import { createDb, migrateDeploy, type Db } from '@slipway/db';
 import { filesystemFor } from '../../apps/agent/src/docker/filesystem.ts';
 import { BuildPidsCap, DEFAULT_BUILD_LIMITS, type BuildLimits } from '../../apps/builder/src/build/build-limits.ts';
+import { RegistryCache } from '../../apps/builder/src/node/registry-cache.ts';
 import { createBuildQueue, createPushHandler } from '../../apps/builder/src/queue/index.ts';
 import { startBuildWorker } from '../../apps/builder/src/queue/worker.ts';
 import { startGitServer } from './git-helpers.ts';
+
+/** Node.js releases, npm and corepack downloaded once for every run on this machine (the builder's default folder). */
+export const TEST_CACHE_DIR = process.env.SLIPWAY_CACHE_DIR ?? '/var/lib/slipway/cache';
 
 /**
  * A real slice of the platform for builder tests: its own database, a BullMQ
@@ -38,7 +42,7 @@ export async function startPlatform(concurrency = 2, opts: { timeoutMs?: number;
     pids: await BuildPidsCap.prepare(docker, limits.pidsMax, (message) => console.warn(message)),
   };
   const worker = startBuildWorker(
-    { db, redis, docker, box, reposDir, timeoutMs: opts.timeoutMs ?? 120_000, maxRepoBytes: 50 * 1024 * 1024, npmRegistry: 'https://registry.npmjs.org/', buildLimits },
+    { db, redis, docker, box, reposDir, timeoutMs: opts.timeoutMs ?? 120_000, maxRepoBytes: 50 * 1024 * 1024, npmRegistry: 'https://registry.npmjs.org/', registry: new RegistryCache(TEST_CACHE_DIR, 'https://registry.npmjs.org/'), buildLimits },
     queue,
     redis,
     concurrency,

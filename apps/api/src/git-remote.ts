@@ -23,6 +23,6 @@ export function createGitRemote(deps: Deps): Router {
     authorize: async (principal, app, action) => {
       await appFor(deps, principal, app, action === 'push' ? 'operate' : 'read');
     },
-    onPush: (push) => build({ app: push.app, ref: push.ref, newSha: push.newSha, createdById: push.principal.user.id }),
+    onPush: (push) => build({ app: push.app, ref: push.ref, newSha: push.newSha, createdById: push.principal.user.id, pushOptions: push.pushOptions }),
   });
 }

@@ -7,6 +7,8 @@ export const builderEnvShape = {
   ...commonEnv,
   SLIPWAY_SECRET_KEYS: z.string().min(1, 'SLIPWAY_SECRET_KEYS is required (openssl rand -base64 32)'),
   SLIPWAY_REPOS_DIR: z.string().default('/var/lib/slipway/repos'),
+  /** Downloads kept between builds: Node.js releases, npm and corepack for the stack images. */
+  SLIPWAY_CACHE_DIR: z.string().default('/var/lib/slipway/cache'),
   BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),
   MAX_REPO_MB: z.coerce.number().int().min(1).default(500),

@@ -8,6 +8,7 @@ import { BuildPidsCap } from './build/build-limits.ts';
 import { loadBuilderEnv } from './config.ts';
 import { createBuildQueue } from './queue/build-queue.ts';
 import { startBuildWorker } from './queue/worker.ts';
+import { RegistryCache } from './node/registry-cache.ts';
 import { ensureStackImage } from './stack/stack-image.ts';
 
 const env = loadBuilderEnv();
@@ -26,7 +27,7 @@ const buildLimits = {
 };
 const queue = createBuildQueue(connection, env.BUILD_QUEUE_PREFIX);
 const worker = startBuildWorker(
-  { db, redis: connection, docker, box: SecretBox.fromEnv(env.SLIPWAY_SECRET_KEYS), reposDir: env.SLIPWAY_REPOS_DIR, timeoutMs: env.BUILD_TIMEOUT_SECONDS * 1000, maxRepoBytes: env.MAX_REPO_MB * 1024 * 1024, npmRegistry, buildLimits, internalSecret: env.SLIPWAY_INTERNAL_SECRET },
+  { db, redis: connection, docker, box: SecretBox.fromEnv(env.SLIPWAY_SECRET_KEYS), reposDir: env.SLIPWAY_REPOS_DIR, timeoutMs: env.BUILD_TIMEOUT_SECONDS * 1000, maxRepoBytes: env.MAX_REPO_MB * 1024 * 1024, npmRegistry, registry: new RegistryCache(env.SLIPWAY_CACHE_DIR, npmRegistry), buildLimits, internalSecret: env.SLIPWAY_INTERNAL_SECRET },
   queue,
   connection,
   env.BUILD_CONCURRENCY,

@@ -10,11 +10,14 @@ import { revertRef } from './repos.ts';
 import { isDatabaseUnavailable } from '@slipway/db';
 import { databaseUnavailable } from '../http/errors.ts';
 
+/** receive-pack offers push options (`git push -o verbose`): in its ref advertisement, and so that it reads them after the commands. */
+export const PUSH_OPTIONS_CONFIG = ['-c', 'receive.advertisePushOptions=true'];
+
 export interface ReceiveContext {
   repoDir: string;
   maxPushBytes: number;
-  /** Runs the deploy for one pushed branch; yields output lines, throws to fail the push. */
-  deploy: (update: RefUpdate) => AsyncIterable<string>;
+  /** Runs the deploy for one pushed branch (with the push's `-o` options); yields output lines, throws to fail the push. */
+  deploy: (update: RefUpdate, pushOptions: string[]) => AsyncIterable<string>;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface ReceiveContext {
  * on side-band 2. A failed deploy reverts the ref and is reported as `ng`.
  */
 export async function receivePack(body: Readable, res: Response, ctx: ReceiveContext): Promise<void> {
-  const { lines, consumed } = await readRequestHead(body);
+  const { lines, options, consumed } = await readRequestHead(body, undefined, (commands) => parseCommands(commands).capabilities.includes('push-options'));
   const { updates, capabilities } = parseCommands(lines);
   const banded = capabilities.includes('side-band-64k');
   if (updates.length === 0) {
@@ -38,7 +41,7 @@ export async function receivePack(body: Readable, res: Response, ctx: ReceiveCon
   const bad = updates.map((u) => ({ ref: u.ref, problem: refNameProblem(u.ref) })).find((u) => u.problem);
   if (bad) return fatal(`refusing ${bad.ref}: ${bad.problem}`);
 
-  const child = spawn('git', ['receive-pack', '--stateless-rpc', ctx.repoDir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('git', [...PUSH_OPTIONS_CONFIG, 'receive-pack', '--stateless-rpc', ctx.repoDir], { stdio: ['pipe', 'pipe', 'inherit'] });
   let received = consumed.length;
   let tooBig = false;
   // Past the limit, git is stopped and the rest of the upload is read and dropped
@@ -83,19 +86,19 @@ export async function receivePack(body: Readable, res: Response, ctx: ReceiveCon
   if (code !== 0 || report.length === 0) return fatal('receiving the push failed');
 
   const reportLines = new PktReader().push(Buffer.concat(report)).flatMap((p) => (p.data ? [p.data.toString('utf8')] : []));
-  const failures = await deployAccepted(updates, reportLines, ctx, (line) => {
+  const failures = await deployAccepted(updates, options, reportLines, ctx, (line) => {
     if (banded && !res.destroyed) res.write(sideband(2, `${line}\n`));
   });
   const finalReport = Buffer.concat([...rejectInReport(reportLines, failures).map((l) => pktLine(l)), FLUSH]);
   res.end(banded ? Buffer.concat([sideband(1, finalReport), FLUSH]) : finalReport);
 }
 
-async function deployAccepted(updates: RefUpdate[], reportLines: string[], ctx: ReceiveContext, write: (line: string) => void): Promise<Map<string, string>> {
+async function deployAccepted(updates: RefUpdate[], pushOptions: string[], reportLines: string[], ctx: ReceiveContext, write: (line: string) => void): Promise<Map<string, string>> {
   const failures = new Map<string, string>();
   for (const update of updates) {
     if (!DEPLOY_REFS.has(update.ref) || update.newSha === ZERO_SHA || !reportLines.includes(`ok ${update.ref}\n`)) continue;
     try {
-      for await (const line of ctx.deploy(update)) write(line);
+      for await (const line of ctx.deploy(update, pushOptions)) write(line);
     } catch (err) {
       const reason = isDatabaseUnavailable(err) ? databaseUnavailable().message : err instanceof Error ? err.message : String(err);
       write(`!     ${reason}`);

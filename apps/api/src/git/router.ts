@@ -6,7 +6,7 @@ import { appName, forbidden, isSlipwayError, unauthorized, notFound, type Logger
 import { tokenFromBasicAuth } from './basic-auth.ts';
 import type { RefUpdate } from './commands.ts';
 import { FLUSH, pktLine } from './pkt-line.ts';
-import { receivePack } from './receive-pack.ts';
+import { PUSH_OPTIONS_CONFIG, receivePack } from './receive-pack.ts';
 import { isDatabaseUnavailable } from '@slipway/db';
 import { RETRY_AFTER_SEC, databaseUnavailable } from '../http/errors.ts';
 import { ensureBareRepo, repoPath } from './repos.ts';
@@ -16,6 +16,8 @@ export type GitAction = 'push' | 'fetch';
 export interface PushEvent<P> extends RefUpdate {
   app: string;
   principal: P;
+  /** `git push -o …` options, as sent. */
+  pushOptions: string[];
 }
 
 export interface GitRouterOptions<P> {
@@ -71,7 +73,7 @@ export function createGitRouter<P>(opts: GitRouterOptions<P>): Router {
     const target = await access(req, res, service);
     res.set({ 'Content-Type': `application/x-${service}-advertisement`, 'Cache-Control': 'no-cache' });
     res.write(Buffer.concat([pktLine(`# service=${service}\n`), FLUSH]));
-    runGit([service.slice(4), '--stateless-rpc', '--advertise-refs', target.dir], null, res);
+    runGit([...(service === 'git-receive-pack' ? PUSH_OPTIONS_CONFIG : []), service.slice(4), '--stateless-rpc', '--advertise-refs', target.dir], null, res);
   }));
 
   router.post('/:repo/git-upload-pack', wrap(async (req, res) => {
@@ -87,7 +89,7 @@ export function createGitRouter<P>(opts: GitRouterOptions<P>): Router {
       return;
     }
     const { app, principal, dir } = target;
-    await receivePack(requestBody(req), res, { repoDir: dir, maxPushBytes, deploy: (update) => opts.onPush({ ...update, app, principal }) });
+    await receivePack(requestBody(req), res, { repoDir: dir, maxPushBytes, deploy: (update, pushOptions) => opts.onPush({ ...update, app, principal, pushOptions }) });
   }));
 
   function wrap(handler: (req: Request, res: Response) => Promise<void>) {

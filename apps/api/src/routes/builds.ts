@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SlipwayError, notFound } from '@slipway/core';
 import type { App, Build } from '@slipway/db';
 import type { Build as BuildView, BuildDetail, BuildOutcome } from '@slipway/api-types';
-import { cancelBuild, followBuildLog, recordedOutcome } from '@slipway/builder';
+import { buildLogKey, cancelBuild, followBuildLog, recordedOutcome } from '@slipway/builder';
 import type { Deps } from '../deps.ts';
 import { route } from '../http/route.ts';
 import { paginate } from '../http/pagination.ts';
@@ -73,14 +73,17 @@ export const buildRoutes = [
     method: 'get',
     path: '/v1/apps/:app/builds/:id/output',
     tag: 'builds',
-    summary: 'Build output as server-sent events, live while it runs: `data: {line}` events, then `event: end` with the outcome',
+    summary: "Build output as server-sent events, live while it runs: `data: {line}` events, then `event: end` with the outcome; with ?verbose=true also the engine's step lines (kept a day after the build)",
+    query: z.object({ verbose: z.enum(['true', 'false']).optional() }),
     stream: 'text/event-stream',
-    handler: async ({ deps, principal, params, req, res }) => {
+    handler: async ({ deps, principal, params, query, req, res }) => {
+      const verbose = query.verbose === 'true';
       const app = await appFor(deps, principal, params.app!, 'read');
       const build = await buildOf(deps, app, params.id!);
       const stream = openStream(req, res, 'text/event-stream');
       const outcome = (b: typeof build): BuildOutcome => ({ status: b.status, failure: b.failure, releaseVersion: buildView(b).releaseVersion });
-      if (FINISHED.includes(build.status)) {
+      // The live stream has the step lines; once it expires only the stored log is left.
+      if (FINISHED.includes(build.status) && !(verbose && (await deps.redis.exists(buildLogKey(build.id))))) {
         // The live stream expires a day after the build; the stored log does not.
         for (const line of build.log.split('\n').filter(Boolean)) stream.send({ line });
         stream.send(outcome(build), 'end');
@@ -89,8 +92,9 @@ export const buildRoutes = [
       const follow = followBuildLog(deps.redis, build.id, deps.config.SLIPWAY_INTERNAL_SECRET, { settled: () => recordedOutcome(deps.db, build.id) });
       void stream.closed.then(() => follow.return(undefined));
       for await (const event of follow) {
-        if (event.type === 'line') stream.send({ line: event.line });
-        else stream.send((event.status === 'succeeded' ? { status: event.status, releaseVersion: event.releaseVersion } : { status: event.status, failure: event.failure }) satisfies BuildOutcome, 'end');
+        if (event.type === 'line' || event.type === 'detail') {
+          if (event.type === 'line' || verbose) stream.send({ line: event.line });
+        } else stream.send((event.status === 'succeeded' ? { status: event.status, releaseVersion: event.releaseVersion } : { status: event.status, failure: event.failure }) satisfies BuildOutcome, 'end');
       }
       stream.end();
     },

@@ -2,9 +2,13 @@ import type Docker from 'dockerode';
 import { SlipwayError } from '@slipway/core';
 import { detect, type BuildKind, type RepoFacts } from '../detect/detect.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
+import { collectNodeStacks, ensureNodeStack, NODE_PACKAGE } from '../node/node-stack.ts';
+import { describeNode, resolveNodeVersion } from '../node/node-version.ts';
+import type { RegistryCache } from '../node/registry-cache.ts';
 import { ensureStackImage, localStackImages } from '../stack/stack-image.ts';
 import { BUILD_LABEL, checkedDockerfile, engineLookup } from './base-images.ts';
 import { buildApiLimits, explainStepFailure, type BuildLimits } from './build-limits.ts';
+import { buildOutput } from './build-output.ts';
 import { buildContext } from './context.ts';
 import { dockerBuild } from './docker-build.ts';
 import { generateDockerfile } from './dockerfile.ts';
@@ -22,6 +26,10 @@ export interface BuildRequest {
   /** The host's npm registry (`npm config get registry`), passed to `npm ci` in the build. */
   npmRegistry: string;
   limits: BuildLimits;
+  /** The npm registry with its on-disk cache: Node.js releases, npm and corepack for the stacks. */
+  registry: RegistryCache;
+  /** The engine's own step lines (`Step 3/7 : …`), which the build's output leaves out. */
+  onDetail?: (line: string) => void;
   /** True when the build of this id is one of this app's: a Dockerfile may use that build's image. */
   ownsBuild(buildId: string): Promise<boolean>;
   signal?: AbortSignal;
@@ -47,13 +55,33 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
   const facts = await source.facts();
   const plan = await detect(facts);
   onLine(`-----> ${describe(plan.kind)} app detected`);
-  const stack = await ensureStackImage(docker, onLine);
-
-  const content = plan.kind === 'dockerfile' ? await appDockerfile(docker, req, facts, onLine) : generateDockerfile(plan, stack);
+  let stack: string;
+  let releaseStack = () => {};
+  let npmVersion: string | undefined;
+  if (plan.kind === 'node' && plan.node) {
+    const resolved = resolveNodeVersion(plan.node.request, Object.keys((await req.registry.packument(NODE_PACKAGE)).versions));
+    onLine(`-----> ${describeNode(resolved)}`);
+    const made = await ensureNodeStack(docker, req.registry, resolved.version, onLine);
+    stack = made.image;
+    releaseStack = made.release;
+    npmVersion = made.tools.npm;
+  } else {
+    stack = await ensureStackImage(docker, onLine);
+  }
+  const generated = plan.kind === 'dockerfile' ? null : generateDockerfile(plan, stack, npmVersion);
+  const content = generated ? generated.text : await appDockerfile(docker, req, facts, onLine);
+  const detail = req.onDetail ?? (() => {});
+  let phase = '';
+  const output = generated
+    ? buildOutput(generated.phases, (line) => {
+        if (line.startsWith('-----> ')) phase = line.slice(7);
+        onLine(line);
+      }, detail)
+    : onLine;
 
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-  onLine('-----> Building image');
+  if (!generated) onLine('-----> Building image');
   try {
     const cgroupParent = await req.limits.pids?.enter(req.buildId);
     const imageId = await dockerBuild(
@@ -63,19 +91,26 @@ export async function runBuild(docker: Docker, req: BuildRequest, onLine: (line:
         tag: req.tag,
         dockerfile: BUILT_DOCKERFILE,
         labels: { 'slipway.app': req.app, 'slipway.commit': req.commitSha, [BUILD_LABEL]: req.buildId },
-        buildargs: plan.kind === 'dockerfile' ? {} : { NPM_CONFIG_REGISTRY: req.npmRegistry },
+        buildargs: plan.kind === 'dockerfile' ? {} : { NPM_CONFIG_REGISTRY: req.npmRegistry, ...(plan.kind === 'node' ? { COREPACK_INTEGRITY_KEYS: await req.registry.corepackKeys() } : {}) },
         signal,
         limits: buildApiLimits(req.limits),
         cgroupParent,
       },
-      onLine,
+      output,
     );
+    const { Size } = await docker.getImage(imageId).inspect();
+    onLine(`-----> Build succeeded: ${mb(Size)} MB image`);
+    if (plan.kind === 'node') void collectNodeStacks(docker, [stack]).catch(() => undefined);
     return { kind: plan.kind, image: req.tag, imageId, processTypes: plan.processTypes };
   } catch (err) {
     if (timeout.aborted) throw new SlipwayError('unprocessable', `Build exceeded the maximum build time of ${Math.round(req.timeoutMs / 1000)} s (BUILD_TIMEOUT_SECONDS) and was stopped`);
     if (req.signal?.aborted) throw new SlipwayError('unprocessable', 'Build was cancelled');
-    throw new SlipwayError('unprocessable', explainStepFailure(err instanceof Error ? err.message : String(err), req.limits.memoryMb));
+    const message = err instanceof Error ? err.message : String(err);
+    // A generated step's failure is told by its phase, not by the script the engine ran (the tool's own words are above it).
+    const exit = generated && phase ? /^The command '.*' returned a non-zero code: (\d+)$/s.exec(message) : null;
+    throw new SlipwayError('unprocessable', explainStepFailure(exit ? `${phase}: the command returned a non-zero code: ${exit[1]}` : message, req.limits.memoryMb));
   } finally {
+    releaseStack();
     await req.limits.pids?.leave(req.buildId);
   }
 }

@@ -21,11 +21,35 @@ test('detection order: Dockerfile, then Node, then static, then Procfile', async
 test('node plan: lockfile, build script, Procfile web wins over npm start', async () => {
   const plan = await detect(repo({ 'package.json': '{"scripts":{"start":"node a","build":"tsc"},"dependencies":{"g":"file:./lib/g"}}', 'package-lock.json': '{}', Procfile: 'web: node b\nworker: node w' }));
   assert.deepEqual(plan.processTypes, { web: 'node b', worker: 'node w' });
-  assert.deepEqual(plan.node, { lockfile: 'package-lock.json', hasBuildScript: true, localDeps: ['lib/g'] });
+  assert.deepEqual(plan.node, {
+    request: { source: 'default', written: '26.x', range: '26.x' },
+    packageManager: { name: 'npm', lockfile: 'package-lock.json', version: null, berry: false },
+    scripts: { prebuild: false, build: 'build', cleanup: false },
+    localDeps: ['lib/g'],
+    installFiles: [],
+  });
+});
+
+test('node plan: package manager from the lockfile and packageManager, lifecycle scripts, version files', async () => {
+  const pkg = (extra: object) => JSON.stringify({ scripts: { start: 'node s' }, ...extra });
+  const pnpm = await detect(repo({ 'package.json': pkg({ packageManager: 'pnpm@9.15.0', scripts: { start: 'x', build: 'b', 'heroku-postbuild': 'p', 'heroku-prebuild': 'q', 'heroku-cleanup': 'c' } }), 'pnpm-lock.yaml': '', '.nvmrc': 'lts/jod', '.npmrc': '' }));
+  assert.deepEqual(pnpm.node?.packageManager, { name: 'pnpm', lockfile: 'pnpm-lock.yaml', version: '9.15.0', berry: false });
+  assert.deepEqual(pnpm.node?.scripts, { prebuild: true, build: 'heroku-postbuild', cleanup: true });
+  assert.deepEqual(pnpm.node?.request, { source: '.nvmrc', written: 'lts/jod', range: '22.x' });
+  assert.deepEqual(pnpm.node?.installFiles, ['.npmrc']);
+  const berry = await detect(repo({ 'package.json': pkg({}), 'yarn.lock': '__metadata:\n  version: 8\n', '.yarnrc.yml': '', '.yarn': '' }));
+  assert.deepEqual(berry.node?.packageManager, { name: 'yarn', lockfile: 'yarn.lock', version: null, berry: true });
+  assert.deepEqual(berry.node?.installFiles, ['.yarnrc.yml', '.yarn']);
+  const classic = await detect(repo({ 'package.json': pkg({ packageManager: 'yarn@1.22.22' }), 'yarn.lock': '# yarn lockfile v1\n' }));
+  assert.equal(classic.node?.packageManager.berry, false);
+  await assert.rejects(detect(repo({ 'package.json': pkg({}), 'yarn.lock': '', 'package-lock.json': '{}' })), /more than one package manager \(yarn.lock, package-lock.json\)/);
+  await assert.rejects(detect(repo({ 'package.json': pkg({ packageManager: 'yarn@4.5.3' }), 'pnpm-lock.yaml': '' })), /"packageManager" names yarn, but the lockfile is pnpm-lock.yaml/);
+  await assert.rejects(detect(repo({ 'package.json': pkg({ packageManager: 'pnpm@latest' }) })), /must read like "pnpm@9.15.0"/);
 });
 
 test('unknown repos and bad input fail with actionable messages', async () => {
-  await assert.rejects(detect(repo({ 'README.md': 'hi' })), /Supported types: Dockerfile at the repository root; Node.js/);
+  await assert.rejects(detect(repo({ 'README.md': 'hi' })), /Supported types: Dockerfile at the repository root; Node.js \(package.json\); static site \(index.html\); Procfile\.$/);
+  await assert.rejects(detect(repo({ 'requirements.txt': 'flask' })), /Procfile\. This looks like a Python app \(requirements.txt\), which is not built here: add a Dockerfile to build it\.$/);
   await assert.rejects(detect(repo({ 'package.json': '{nope' })), /package.json is not a valid JSON object/);
   await assert.rejects(detect(repo({ 'package.json': '{}' })), /No start command/);
   assert.throws(() => localDependencyDirs({ dependencies: { x: 'file:../outside' } }), /points outside the repository/);

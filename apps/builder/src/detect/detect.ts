@@ -1,4 +1,6 @@
 import { SlipwayError } from '@slipway/core';
+import { nodeRequest, type NodeRequest } from '../node/node-version.ts';
+import { detectPackageManager, type PackageManager } from '../node/package-manager.ts';
 import { parseProcfile, type ProcessTypes } from './procfile.ts';
 
 export type BuildKind = 'dockerfile' | 'node' | 'static' | 'procfile';
@@ -10,18 +12,37 @@ export const SUPPORTED_TYPES = [
   'Procfile',
 ] as const;
 
+// Marker files of languages the builder has no buildpack for (Heroku's detection files), named in the refusal.
+const OTHER_LANGUAGES: [file: string, language: string][] = [
+  ['requirements.txt', 'Python'], ['pyproject.toml', 'Python'], ['Pipfile', 'Python'], ['Gemfile', 'Ruby'], ['go.mod', 'Go'],
+  ['pom.xml', 'Java'], ['build.gradle', 'Java/Gradle'], ['composer.json', 'PHP'], ['Cargo.toml', 'Rust'], ['mix.exs', 'Elixir'],
+];
+
 /** What detection reads from the pushed commit's root. */
 export interface RepoFacts {
   rootFiles: string[];
   read: (name: string) => Promise<string | null>;
 }
 
+/** The buildpack lifecycle scripts package.json defines (Heroku's names). */
+export interface NodeScripts {
+  prebuild: boolean;
+  /** `heroku-postbuild` when defined, else `build`, else none. */
+  build: 'heroku-postbuild' | 'build' | null;
+  cleanup: boolean;
+}
+
 export interface NodePlan {
-  lockfile: 'package-lock.json' | 'npm-shrinkwrap.json' | null;
-  hasBuildScript: boolean;
+  request: NodeRequest;
+  packageManager: PackageManager;
+  scripts: NodeScripts;
   /** Folders of `file:` dependencies, needed before the install step. */
   localDeps: string[];
+  /** Package manager settings at the root (`.npmrc`, `.yarnrc.yml`, `.yarn`, …), needed before the install step. */
+  installFiles: string[];
 }
+
+const INSTALL_FILES = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.yarn', '.pnpmfile.cjs', 'pnpm-workspace.yaml'];
 
 export interface BuildPlan {
   kind: BuildKind;
@@ -30,6 +51,8 @@ export interface BuildPlan {
 }
 
 interface PackageJson {
+  engines?: Record<string, unknown>;
+  packageManager?: unknown;
   scripts?: Record<string, string>;
   main?: string;
   dependencies?: Record<string, string>;
@@ -44,10 +67,12 @@ export async function detect(repo: RepoFacts): Promise<BuildPlan> {
   const procfile = procfileText === null ? {} : parseProcfile(procfileText);
 
   if (has('Dockerfile')) return { kind: 'dockerfile', processTypes: { web: '', ...procfile } };
-  if (has('package.json')) return nodePlan(parsePackageJson((await repo.read('package.json')) ?? ''), procfile, has);
+  if (has('package.json')) return nodePlan(parsePackageJson((await repo.read('package.json')) ?? ''), procfile, repo);
   if (has('index.html')) return { kind: 'static', processTypes: { web: 'node /slipway/static-server.mjs /app', ...procfile } };
   if (Object.keys(procfile).length > 0) return { kind: 'procfile', processTypes: procfile };
-  throw new SlipwayError('unprocessable', `Could not detect how to build this app. Supported types: ${SUPPORTED_TYPES.join('; ')}.`);
+  const other = OTHER_LANGUAGES.find(([file]) => has(file));
+  const looks = other ? ` This looks like a ${other[1]} app (${other[0]}), which is not built here: add a Dockerfile to build it.` : '';
+  throw new SlipwayError('unprocessable', `Could not detect how to build this app. Supported types: ${SUPPORTED_TYPES.join('; ')}.${looks}`);
 }
 
 function parsePackageJson(text: string): PackageJson {
@@ -60,15 +85,26 @@ function parsePackageJson(text: string): PackageJson {
   throw new SlipwayError('unprocessable', 'package.json is not a valid JSON object');
 }
 
-function nodePlan(pkg: PackageJson, procfile: ProcessTypes, has: (f: string) => boolean): BuildPlan {
-  const lockfile = has('package-lock.json') ? 'package-lock.json' : has('npm-shrinkwrap.json') ? 'npm-shrinkwrap.json' : null;
+async function nodePlan(pkg: PackageJson, procfile: ProcessTypes, repo: RepoFacts): Promise<BuildPlan> {
+  const has = (f: string) => repo.rootFiles.includes(f);
   const web = procfile.web ?? (pkg.scripts?.start ? 'npm start' : has('server.js') ? 'node server.js' : null);
   const processTypes: ProcessTypes = { ...procfile };
   if (web) processTypes.web = web;
   if (Object.keys(processTypes).length === 0) {
     throw new SlipwayError('unprocessable', 'No start command: add "scripts.start" to package.json or a Procfile with a "web:" line');
   }
-  return { kind: 'node', processTypes, node: { lockfile, hasBuildScript: Boolean(pkg.scripts?.build), localDeps: localDependencyDirs(pkg) } };
+  const script = (name: string) => typeof pkg.scripts?.[name] === 'string';
+  return {
+    kind: 'node',
+    processTypes,
+    node: {
+      request: nodeRequest(pkg.engines?.node, await repo.read('.nvmrc'), await repo.read('.node-version')),
+      packageManager: detectPackageManager(has, pkg.packageManager, await repo.read('yarn.lock')),
+      scripts: { prebuild: script('heroku-prebuild'), build: script('heroku-postbuild') ? 'heroku-postbuild' : script('build') ? 'build' : null, cleanup: script('heroku-cleanup') },
+      localDeps: localDependencyDirs(pkg),
+      installFiles: INSTALL_FILES.filter(has),
+    },
+  };
 }
 
 /** `file:` dependencies inside the repository; anything pointing outside it is refused. */

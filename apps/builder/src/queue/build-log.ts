@@ -6,7 +6,8 @@ export const buildLogKey = (buildId: string): string => `slipway:build:${buildId
 const KEEP_SECONDS = 24 * 3600;
 
 export type BuildOutcome = { status: 'succeeded'; releaseVersion: number; image: string } | { status: 'failed' | 'cancelled'; failure: string };
-export type BuildLogEvent = { type: 'line'; line: string } | ({ type: 'end' } & BuildOutcome);
+/** `detail` lines are the engine's own step lines, which followers show only when asked (`git push -o verbose`). */
+export type BuildLogEvent = { type: 'line'; line: string } | { type: 'detail'; line: string } | ({ type: 'end' } & BuildOutcome);
 type EntryKind = BuildLogEvent['type'];
 
 /**
@@ -32,8 +33,8 @@ export function readEntry(buildId: string, kind: EntryKind, value: string, secre
   return v.ok && v.payload.startsWith(prefix) ? v.payload.slice(prefix.length) : null;
 }
 
-export async function publishLine(redis: Redis, buildId: string, line: string, secret?: string): Promise<void> {
-  await redis.xadd(buildLogKey(buildId), '*', 'line', entryValue(buildId, 'line', line, secret));
+export async function publishLine(redis: Redis, buildId: string, line: string, secret?: string, kind: 'line' | 'detail' = 'line'): Promise<void> {
+  await redis.xadd(buildLogKey(buildId), '*', kind, entryValue(buildId, kind, line, secret));
 }
 
 export async function publishEnd(redis: Redis, buildId: string, outcome: BuildOutcome, secret?: string): Promise<void> {
@@ -77,14 +78,14 @@ export async function* followBuildLog(redis: Redis, buildId: string, secret?: st
         for (const [id, fields] of entries) {
           cursor = id;
           const [kind, value = ''] = fields;
-          if (kind !== 'line' && kind !== 'end') continue;
+          if (kind !== 'line' && kind !== 'detail' && kind !== 'end') continue;
           const text = readEntry(buildId, kind, value, secret);
           if (text === null) {
             if (!warned) yield { type: 'line', line: DROPPED_ENTRY_WARNING };
             warned = true;
             continue;
           }
-          if (kind === 'line') yield { type: 'line', line: text };
+          if (kind === 'line' || kind === 'detail') yield kind === 'line' ? { type: 'line', line: text } : { type: 'detail', line: text };
           else {
             yield { type: 'end', ...(JSON.parse(text) as BuildOutcome) };
             return;

@@ -5,6 +5,7 @@ import type { SecretBox } from '@slipway/core';
 import { runBuild } from '../build/run-build.ts';
 import { describeChecks, readAppJson } from '../build/app-json.ts';
 import type { BuildLimits } from '../build/build-limits.ts';
+import type { RegistryCache } from '../node/registry-cache.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
 import { publishEnd, publishLine, type BuildOutcome } from './build-log.ts';
 import type { BuildLease } from './build-lease.ts';
@@ -20,6 +21,8 @@ export interface BuildDeps {
   timeoutMs: number;
   maxRepoBytes: number;
   npmRegistry: string;
+  /** The registry's Node.js releases, npm and corepack, cached on disk under the builder's data folder. */
+  registry: RegistryCache;
   /** Memory, CPU and pids limits of every build. */
   buildLimits: BuildLimits;
   /** SLIPWAY_INTERNAL_SECRET: signs the build log stream's entries. */
@@ -87,6 +90,8 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
           maxRepoBytes: deps.maxRepoBytes,
           npmRegistry: deps.npmRegistry,
           limits: deps.buildLimits,
+          registry: deps.registry,
+          onDetail: (line) => void publishLine(redis, buildId, line, deps.internalSecret, 'detail'),
           ownsBuild: async (id) => (await db.build.count({ where: { id, appId: build.appId } })) > 0,
           signal: watch.signal,
         },

@@ -11,6 +11,8 @@ export interface PushToBuild {
   ref: string;
   newSha: string;
   createdById?: string;
+  /** `git push -o …` options; `verbose` shows the engine's step lines too. */
+  pushOptions?: string[];
 }
 
 /**
@@ -32,6 +34,9 @@ export function createPushHandler(deps: {
     yield `-----> Build ${buildId} queued for ${push.app}`;
     for await (const event of followBuildLog(deps.redis, buildId, deps.internalSecret, { settled: () => recordedOutcome(deps.db, buildId) })) {
       if (event.type === 'line') yield event.line;
+      else if (event.type === 'detail') {
+        if (push.pushOptions?.includes('verbose')) yield event.line;
+      }
       else if (event.status !== 'succeeded') throw new SlipwayError('unprocessable', `build ${event.status}: ${event.failure}`);
       else if (deps.afterRelease) yield* deps.afterRelease(push.app, event.releaseVersion);
     }

@@ -16,17 +16,32 @@ export type StackEntry =
   | { kind: 'dir'; path: string; mode: number; uid: number };
 
 const NPM_DIR = '/usr/lib/node_modules/npm';
+const COREPACK_DIR = '/usr/lib/node_modules/corepack';
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export const STATIC_SERVER_PATH = '/slipway/static-server.mjs';
 
-const shim = (cli: string): string => `#!/bin/sh\nexec /usr/local/bin/node ${NPM_DIR}/bin/${cli} "$@"\n`;
+const shim = (script: string): string => `#!/bin/sh\nexec /usr/local/bin/node ${script} "$@"\n`;
+
+/** Where a stack's node, npm and (optionally) corepack come from on this host. */
+export interface StackSources {
+  node: string;
+  npmDir: string;
+  /** Corepack's package folder: yarn and pnpm run through it. */
+  corepackDir?: string;
+}
+
+/** The host's own Node and npm: the stack of static, Procfile and Dockerfile builds. */
+export const hostStackSources = async (): Promise<StackSources> => ({ node: await realpath(process.execPath), npmDir: NPM_DIR });
+
+const corepackShims = ['corepack', 'yarn', 'yarnpkg', 'pnpm', 'pnpx'];
 
 /**
- * The host files that make a minimal Node stack: node and the libraries ldd lists,
- * npm, a static busybox as /bin/sh, the CA bundle, an unprivileged `app` user.
+ * The files that make a minimal Node stack: node and the host libraries ldd lists for it,
+ * npm (and corepack with yarn/pnpm shims), a static busybox as /bin/sh, the CA bundle,
+ * an unprivileged `app` user.
  */
-export async function stackLayout(): Promise<StackEntry[]> {
-  const node = await realpath(process.execPath);
+export async function stackLayout(sources: StackSources): Promise<StackEntry[]> {
+  const { node, npmDir, corepackDir } = sources;
   const busybox = await findBusybox();
   const libs = parseLdd((await run('ldd', [node])).stdout);
   const applets = (await run(busybox, ['--list'])).stdout.split('\n').filter((a) => /^[\w.[-]+$/.test(a) && a !== 'busybox');
@@ -39,13 +54,15 @@ export async function stackLayout(): Promise<StackEntry[]> {
     { kind: 'file', path: 'bin/busybox', source: busybox, mode: 0o755 },
     ...applets.map((a) => ({ kind: 'symlink' as const, path: `bin/${a}`, target: '/bin/busybox' })),
     { kind: 'symlink', path: 'usr/bin/env', target: '/bin/busybox' },
-    { kind: 'content', path: 'usr/local/bin/npm', content: shim('npm-cli.js'), mode: 0o755 },
-    { kind: 'content', path: 'usr/local/bin/npx', content: shim('npx-cli.js'), mode: 0o755 },
+    { kind: 'content', path: 'usr/local/bin/npm', content: shim(`${NPM_DIR}/bin/npm-cli.js`), mode: 0o755 },
+    { kind: 'content', path: 'usr/local/bin/npx', content: shim(`${NPM_DIR}/bin/npx-cli.js`), mode: 0o755 },
     { kind: 'file', path: CA_BUNDLE.slice(1), source: CA_BUNDLE, mode: 0o644 },
     { kind: 'content', path: 'etc/passwd', content: `root:x:0:0:root:/root:/bin/sh\n${APP_USER.name}:x:${APP_USER.uid}:${APP_USER.uid}:app:${APP_USER.home}:/bin/sh\n`, mode: 0o644 },
     { kind: 'content', path: 'etc/group', content: `root:x:0:\n${APP_USER.name}:x:${APP_USER.uid}:\n`, mode: 0o644 },
     { kind: 'content', path: STATIC_SERVER_PATH.slice(1), content: await readFile(fileURLToPath(new URL('./static-server.mjs', import.meta.url)), 'utf8'), mode: 0o644 },
-    ...(await treeEntries(NPM_DIR)),
+    ...(await treeEntries(npmDir, NPM_DIR)),
+    ...(corepackDir ? await treeEntries(corepackDir, COREPACK_DIR) : []),
+    ...(corepackDir ? corepackShims.map((cli) => ({ kind: 'content' as const, path: `usr/local/bin/${cli}`, content: shim(`${COREPACK_DIR}/dist/${cli}.js`), mode: 0o755 })) : []),
   ];
   return withParentDirs(entries);
 }
@@ -58,15 +75,16 @@ async function findBusybox(): Promise<string> {
   throw new Error('A static busybox is needed for the stack image: apt-get install busybox-static');
 }
 
-async function treeEntries(dir: string): Promise<StackEntry[]> {
+/** A host folder's tree, placed at `dest` in the image. */
+async function treeEntries(dir: string, dest: string): Promise<StackEntry[]> {
   const dirents = await readdir(dir, { withFileTypes: true, recursive: true });
   const out: StackEntry[] = [];
   for (const d of dirents) {
     const full = join(d.parentPath, d.name);
-    const path = full.slice(1);
+    const path = (dest + full.slice(dir.length)).slice(1);
     if (d.isSymbolicLink()) out.push({ kind: 'symlink', path, target: await readlink(full) });
     else if (d.isDirectory()) out.push({ kind: 'dir', path, mode: 0o755, uid: 0 });
-    else if (d.isFile()) out.push({ kind: 'file', path, source: full, mode: 0o644 | (full.includes('/bin/') ? 0o111 : 0) });
+    else if (d.isFile()) out.push({ kind: 'file', path, source: full, mode: 0o644 | (path.includes('/bin/') ? 0o111 : 0) });
   }
   return out;
 }

@@ -76,9 +76,11 @@ export function register(program: Command): void {
     .command('builds:output [id]')
     .description("print a build's output (default: the latest build), live while it runs; exits non-zero when the build failed")
     .addOption(appOption())
-    .action(async (id: string | undefined, opts: AppOpts) => {
+    .option('--verbose', "also Docker's step lines (kept for a day after the build)")
+    .action(async (id: string | undefined, opts: AppOpts & { verbose?: boolean }) => {
       const app = await resolveApp(opts.app);
-      const body = await (await authedClient()).stream('GET', api`/v1/apps/${app}/builds/${id ?? LATEST}/output`, { accept: 'text/event-stream' });
+      const path = api`/v1/apps/${app}/builds/${id ?? LATEST}/output`;
+      const body = await (await authedClient()).stream('GET', opts.verbose ? `${path}?verbose=true` : path, { accept: 'text/event-stream' });
       for await (const { event, data } of serverEvents(body)) {
         if (event !== 'end') {
           print((data as { line: string }).line);
