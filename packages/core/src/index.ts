@@ -8,3 +8,4 @@ export * from './routes.ts';
 export * from './signing.ts';
 export * from './stack.ts';
 export * from './hosts.ts';
+export * from './redis-loss.ts';
