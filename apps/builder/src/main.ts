@@ -33,6 +33,8 @@ const worker = startBuildWorker(
   env.BUILD_QUEUE_PREFIX,
 );
 worker.on('failed', (job, err) => logger.error({ err, buildId: job?.data.buildId }, 'build job failed'));
+// Redis going away (a restart): one line each, not a stack on the console; the worker reconnects by itself.
+worker.on('error', (err) => logger.warn({ err: err.message }, 'build queue error'));
 // Builds queued or running when Redis restarted empty get their jobs back from the database.
 const restore = watchRedisLoss(connection, queueRestoredKey(env.BUILD_QUEUE_PREFIX), async () => {
   const count = await requeueUnfinishedBuilds(db, queue);
