@@ -63,6 +63,8 @@ export interface FollowOptions {
  */
 export async function* followBuildLog(redis: Redis, buildId: string, secret?: string, opts: FollowOptions = {}): AsyncGenerator<BuildLogEvent> {
   const conn = redis.duplicate();
+  // A lost connection fails the read below, which retries; the event itself needs no handling.
+  conn.on('error', () => undefined);
   let cursor = '0';
   let warned = false;
   let lostSince: number | null = null;
