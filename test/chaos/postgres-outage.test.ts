@@ -148,10 +148,11 @@ describe('chaos: Postgres stops for 20 s, then Redis restarts empty mid-build', 
       (await platform.query<{ status: string; failure: string | null }>(`SELECT status, failure FROM "Build" WHERE id = $1 AND status NOT IN ('pending', 'building')`, [building.id]))[0], 300_000, 1_000);
     assert.equal(built.status, 'succeeded', built.failure ?? '');
     await waitFor('late served through the router', async () => /^e1 /.test((await viaRouter(platform.routerPort, 'late')).body), 120_000, 1_000);
+    const deployedMs = Date.now() - backAt;
     const pushed = await push;
     await sleep(6_000); // past the heartbeat timeout
     const { ok, failed } = await load.stop();
-    console.log(`# redis restarted empty: ${ok} requests ok, ${failed.length} failed; all nodes heard ${convergedMs} ms after it came back; the running build ${built.status}; its push exited ${pushed.code}`);
+    console.log(`# redis restarted empty: ${ok} requests ok, ${failed.length} failed; all nodes heard ${convergedMs} ms after it came back; the running build ${built.status} and was served ${deployedMs} ms after; its push exited ${pushed.code}`);
     // The push either followed its build to the end or said why it stopped following.
     if (pushed.code !== 0) assert.match(pushed.out, /error|unavailable|failed/i, pushed.out);
     assert.deepEqual(failed, []);
