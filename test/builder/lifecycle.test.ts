@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildLogKey, cancelBuild, type BuildLogEvent, createBuildQueue, enqueueBuild, followBuildLog } from '../../apps/builder/src/queue/index.ts';
+import { requeueUnfinishedBuilds } from '../../apps/builder/src/queue/build-queue.ts';
 import { fixtureDir, push, workTree, type PushResult } from './git-helpers.ts';
 import { startPlatform, type Platform } from './platform.ts';
 
@@ -252,5 +253,28 @@ test('builder killed mid-build: queued builds are not lost, the interrupted one 
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     await Promise.all([wt.cleanup(), twiceWt.cleanup()]);
+  }
+});
+
+test('Redis lost the queue: unfinished builds are queued again from their rows, once, and finished ones are not', async () => {
+  const app = await p.createApp('requeue');
+  const prefix = `bull-t-requeue-${randomBytes(4).toString('hex')}`;
+  const queue = createBuildQueue(p.redis, prefix);
+  try {
+    const builds: string[] = [];
+    for (const sha of ['a'.repeat(40), 'b'.repeat(40), 'c'.repeat(40)]) builds.push((await enqueueBuild(p.db, queue, { app, commitSha: sha, branch: 'main' })).buildId);
+    const [pending, building, done] = builds as [string, string, string];
+    await p.db.build.update({ where: { id: building }, data: { status: 'building', startedAt: new Date() } });
+    await p.db.build.update({ where: { id: done }, data: { status: 'succeeded', finishedAt: new Date() } });
+    await queue.obliterate({ force: true }); // what a Redis restarted empty holds of it
+    const mine = async () => (await queue.getJobs(['waiting', 'delayed', 'active'])).map((j) => j.id).filter((id) => builds.includes(id!)).sort();
+    assert.deepEqual(await mine(), []);
+    await requeueUnfinishedBuilds(p.db, queue);
+    await requeueUnfinishedBuilds(p.db, queue); // idempotent: the job ids are the builds'
+    assert.deepEqual(await mine(), [pending, building].sort());
+    assert.equal((await queue.getJobs(['waiting', 'delayed', 'active'])).filter((j) => j.id === pending).length, 1);
+  } finally {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
   }
 });

@@ -11,6 +11,7 @@ import type { Managed } from './docker/labels.ts';
 import { runStartupChecks, watchLiveness, watchReadiness } from './health.ts';
 import { ImageFetcher } from './images.ts';
 import { ImageGc } from './image-gc.ts';
+import { Inspector } from './inspector.ts';
 import type { CheckTarget, Health, Readiness } from './health.ts';
 import type { Healthcheck } from '@slipway/app-json';
 import { LogShipper } from './logs.ts';
@@ -18,6 +19,9 @@ import { MemorySampler } from './memory.ts';
 import { reportOf } from './report.ts';
 import { heartbeatDelayMs } from './backoff.ts';
 import type { ContainerReport, InstanceSpec } from './protocol.ts';
+
+/** How long a heartbeat waits for Docker to describe one container: well inside the control plane's heartbeat timeout. */
+const INSPECT_MS = 1_000;
 
 const key = (instanceId: string, generation: number) => `${instanceId}#${generation}`;
 
@@ -33,6 +37,7 @@ export class Agent {
   private readonly images: ImageFetcher;
   private readonly imageGc: ImageGc;
   private readonly memory: MemorySampler;
+  private readonly inspector: Inspector;
   private readonly health = new Map<string, Health>();
   /** Readiness of healthy containers; absent while not known (an adopted container before its first round). */
   private readonly readiness = new Map<string, Readiness>();
@@ -51,6 +56,7 @@ export class Agent {
     this.images = new ImageFetcher(this.engine.docker, this.cp, log);
     this.imageGc = new ImageGc(this.engine.docker, this.cp, log, cfg.IMAGE_GC_MS);
     this.memory = new MemorySampler(this.engine.docker, log);
+    this.inspector = new Inspector((id) => this.engine.inspect(id), INSPECT_MS);
   }
 
   async start(): Promise<void> {
@@ -109,21 +115,27 @@ export class Agent {
   async tick(): Promise<void> {
     const actual = await this.engine.list();
     const infos = new Map<string, ContainerInspectInfo>();
-    await Promise.all(actual.map(async (m) => infos.set(m.containerId, await this.engine.inspect(m.containerId))));
-    // An exit is reported only after the container's last output line is shipped.
-    await Promise.all(actual.filter((m) => !infos.get(m.containerId)!.State.Running).map((m) => this.logs.drain(m.containerId, m.instanceId, this.logsSince(infos.get(m.containerId)!))));
+    await Promise.all(actual.map(async (m) => {
+      const info = await this.inspector.get(m.containerId);
+      if (info) infos.set(m.containerId, info);
+    }));
+    // Reported: the containers Docker answered for in time (one being created or started is reported next time).
+    const known = actual.filter((m) => infos.has(m.containerId));
+    // An exit is reported only after the container's last output line is shipped (a created one has none yet).
+    const ended = known.filter((m) => !infos.get(m.containerId)!.State.Running && infos.get(m.containerId)!.State.Status !== 'created');
+    await Promise.all(ended.map((m) => this.logs.drain(m.containerId, m.instanceId, this.logsSince(infos.get(m.containerId)!))));
     // Samples in the background: this heartbeat sends the last ones.
-    this.memory.sampleIfDue(actual.filter((m) => infos.get(m.containerId)!.State.Running).map((m) => m.containerId));
+    this.memory.sampleIfDue(known.filter((m) => infos.get(m.containerId)!.State.Running).map((m) => m.containerId));
     const res = await this.cp.heartbeat({
       memoryMb: this.cfg.NODE_MEMORY_MB, cpus: this.cfg.NODE_CPUS, labels: this.cfg.labels,
-      containers: [...actual.map((m) => reportOf(m, infos.get(m.containerId)!, { health: this.health.get(m.containerId), readiness: this.readiness.get(m.containerId), failure: this.failures.get(m.containerId) }, this.memory.usedMb(m.containerId))), ...this.failedStarts()],
+      containers: [...known.map((m) => reportOf(m, infos.get(m.containerId)!, { health: this.health.get(m.containerId), readiness: this.readiness.get(m.containerId), failure: this.failures.get(m.containerId) }, this.memory.usedMb(m.containerId))), ...this.failedStarts()],
     });
     const assigned = new Map(res.instances.map((s) => [s.instanceId, s]));
     for (const k of this.startErrors.keys()) if (!res.instances.some((s) => key(s.instanceId, s.generation) === k)) this.startErrors.delete(k);
     const todo = plan(res.instances, actual);
     for (const spec of todo.start) if (!this.startErrors.has(key(spec.instanceId, spec.generation))) this.once(key(spec.instanceId, spec.generation), () => this.startInstance(spec));
     for (const m of todo.remove) this.once(m.containerId, () => this.removeContainer(m));
-    for (const m of actual) {
+    for (const m of known) {
       const spec = assigned.get(m.instanceId);
       if (!m.running || spec === undefined || spec.generation !== m.generation) continue;
       void this.logs.follow(m.containerId, m.instanceId, this.logsSince(infos.get(m.containerId)!));

@@ -1,3 +1,4 @@
+import { watchRedisLoss } from '@slipway/core';
 import { migrateDeploy } from '@slipway/db';
 import { loadApiConfig } from './config.ts';
 import { closeDeps, createDeps } from './create-deps.ts';
@@ -9,9 +10,15 @@ await migrateDeploy(config.DATABASE_URL);
 const deps = createDeps(config);
 const { log } = deps;
 
-// Add-on provisioning runs here; a job interrupted by a restart is picked up again.
+// Add-on provisioning runs here. The database is the record of unfinished operations: their jobs are queued
+// again at the first start and whenever Redis comes back without them (restarted empty, flushed).
 const addonWorker = deps.broker.startWorker();
-await deps.broker.service.resumePending();
+const addonQueue = watchRedisLoss(deps.queueRedis, `${config.BUILD_QUEUE_PREFIX ?? 'bull'}:addons:restored`, async () => {
+  const count = await deps.broker.service.resumePending();
+  if (count) log.info({ count }, 'unfinished add-on operations queued again');
+}, { everyMs: 2_000, log, what: 'add-on queue' });
+await addonQueue.check();
+deps.queueRedis.on('ready', () => void addonQueue.check());
 // Quotas and password repair for add-ons on the shared servers; its first pass updates existing add-ons' rules.
 deps.broker.startWatch();
 
@@ -37,6 +44,7 @@ async function shutdown(signal: string): Promise<void> {
   const force = setTimeout(() => server.closeAllConnections(), 10_000);
   force.unref();
   await new Promise((resolve) => server.once('close', resolve));
+  addonQueue.stop();
   await addonWorker.close();
   await closeDeps(deps);
   process.exit(0);

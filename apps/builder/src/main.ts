@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { Redis } from 'ioredis';
-import { createLogger, SecretBox } from '@slipway/core';
+import { createLogger, SecretBox, watchRedisLoss } from '@slipway/core';
 import { createDb } from '@slipway/db';
 import { BuildPidsCap } from './build/build-limits.ts';
 import { loadBuilderEnv } from './config.ts';
-import { createBuildQueue } from './queue/build-queue.ts';
+import { createBuildQueue, queueRestoredKey, requeueUnfinishedBuilds } from './queue/build-queue.ts';
 import { startBuildWorker } from './queue/worker.ts';
 import { RegistryCache } from './node/registry-cache.ts';
 import { ensureStackImage } from './stack/stack-image.ts';
@@ -34,12 +34,22 @@ const worker = startBuildWorker(
   env.BUILD_QUEUE_PREFIX,
 );
 worker.on('failed', (job, err) => logger.error({ err, buildId: job?.data.buildId }, 'build job failed'));
+// Redis going away (a restart): one line each, not a stack on the console; the worker reconnects by itself.
+worker.on('error', (err) => logger.warn({ err: err.message }, 'build queue error'));
+// Builds queued or running when Redis restarted empty get their jobs back from the database.
+const restore = watchRedisLoss(connection, queueRestoredKey(env.BUILD_QUEUE_PREFIX), async () => {
+  const count = await requeueUnfinishedBuilds(db, queue);
+  if (count) logger.info({ count }, 'unfinished builds queued again');
+}, { everyMs: 2_000, log: logger, what: 'build queue' });
+await restore.check();
+connection.on('ready', () => void restore.check());
 logger.info({ concurrency: env.BUILD_CONCURRENCY, reposDir: env.SLIPWAY_REPOS_DIR, memoryMb: buildLimits.memoryMb, cpus: buildLimits.cpus, pidsMax: buildLimits.pids?.max ?? null }, 'builder ready');
 
 // A graceful stop lets running builds finish; queued ones stay in Redis for the next start.
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, async () => {
     logger.info({ signal }, 'stopping after running builds finish');
+    restore.stop();
     await worker.close();
     await queue.close();
     await db.$disconnect();

@@ -9,3 +9,4 @@ export * from './signing.ts';
 export * from './stack.ts';
 export * from './hosts.ts';
 export * from './sizes.ts';
+export * from './redis-loss.ts';

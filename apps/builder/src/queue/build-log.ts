@@ -53,6 +53,8 @@ export interface FollowOptions {
    * follower whose end entry was dropped or lost still ends, with what the database says.
    */
   settled?: () => Promise<BuildOutcome | null>;
+  /** How long Redis may stay unreachable before the follower gives up (default a minute). */
+  reconnectMs?: number;
 }
 
 /**
@@ -62,11 +64,24 @@ export interface FollowOptions {
  */
 export async function* followBuildLog(redis: Redis, buildId: string, secret?: string, opts: FollowOptions = {}): AsyncGenerator<BuildLogEvent> {
   const conn = redis.duplicate();
+  // A lost connection fails the read below, which retries; the event itself needs no handling.
+  conn.on('error', () => undefined);
   let cursor = '0';
   let warned = false;
+  let lostSince: number | null = null;
   try {
     for (;;) {
-      const res = await conn.xread('BLOCK', opts.blockMs ?? 5000, 'STREAMS', buildLogKey(buildId), cursor);
+      let res: Awaited<ReturnType<typeof conn.xread>>;
+      try {
+        res = await conn.xread('BLOCK', opts.blockMs ?? 5000, 'STREAMS', buildLogKey(buildId), cursor);
+        lostSince = null;
+      } catch (err) {
+        // Redis restarting: the build goes on without it, so keep following; the database says when it ends.
+        lostSince ??= Date.now();
+        if (Date.now() - lostSince > (opts.reconnectMs ?? 60_000)) throw err;
+        await new Promise((r) => setTimeout(r, 1_000));
+        res = null;
+      }
       if (res === null && opts.settled) {
         const outcome = await opts.settled();
         if (outcome) {

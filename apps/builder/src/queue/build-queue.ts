@@ -28,8 +28,27 @@ export async function enqueueBuild(db: Db, queue: Queue<BuildJob>, input: Enqueu
   const build = await db.build.create({
     data: { appId: app.id, commitSha: input.commitSha, branch: input.branch, createdById: input.createdById ?? null },
   });
-  await queue.add('build', { buildId: build.id }, { jobId: build.id, removeOnComplete: 1000, removeOnFail: 1000 });
+  await queueBuildJob(queue, build.id);
   return { buildId: build.id };
+}
+
+/** The build's job, named by its id: adding it again while it is still queued or running does nothing. */
+async function queueBuildJob(queue: Queue<BuildJob>, buildId: string): Promise<void> {
+  await queue.add('build', { buildId }, { jobId: buildId, removeOnComplete: 1000, removeOnFail: 1000 });
+}
+
+/** Where the builder marks that Redis holds the queue it rebuilt (see watchRedisLoss). */
+export const queueRestoredKey = (prefix?: string): string => `${prefix ?? 'bull'}:${BUILD_QUEUE}:restored`;
+
+/**
+ * The database is the record of builds; the queue is rebuilt from it after Redis lost it. Every
+ * unfinished build gets its job again, oldest first; one still queued or running keeps its job
+ * (same id), and one whose job ran meanwhile is skipped by the worker, which reads the row first.
+ */
+export async function requeueUnfinishedBuilds(db: Db, queue: Queue<BuildJob>): Promise<number> {
+  const unfinished = await db.build.findMany({ where: { status: { in: ['pending', 'building'] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+  for (const { id } of unfinished) await queueBuildJob(queue, id);
+  return unfinished.length;
 }
 
 /**
