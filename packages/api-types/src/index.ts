@@ -360,3 +360,14 @@ export interface Backup {
   sizeBytes: number;
   createdAt: string;
 }
+
+/** GET /v1/apps/:app/cron: the serving release's app.json cron jobs (Dokku's format), times in UTC. */
+export interface CronJobView {
+  /** Stable across releases while the schedule and command stay the same. */
+  id: string;
+  command: string;
+  schedule: string;
+  lastRun: { slot: string; status: 'running' | 'succeeded' | 'failed' | 'skipped'; exitCode: number | null; startedAt: string; finishedAt: string | null } | null;
+  /** The next slot (ISO, UTC). */
+  nextRun: string;
+}
