@@ -168,6 +168,8 @@ export interface Release {
   processTypes: Record<string, string> | null;
   /** Why the rollout failed. */
   failure: string | null;
+  /** app.json `scripts.dokku.postdeploy`, run once the release rolled out; null when it has none or it has not started. */
+  postdeploy: { command: string; status: 'running' | 'succeeded' | 'failed' | null; failure: string | null } | null;
   createdAt: string;
 }
 

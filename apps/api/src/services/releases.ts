@@ -112,6 +112,7 @@ export function releaseView(r: Release): ReleaseView {
     // Written only from a build's detected process types (type → command).
     processTypes: r.processTypes as Record<string, string> | null,
     failure: r.failure,
+    postdeploy: r.postdeployCommand === null ? null : { command: r.postdeployCommand, status: r.postdeployStatus, failure: r.postdeployFailure },
     createdAt: r.createdAt.toISOString(),
   };
 }
