@@ -42,7 +42,10 @@ export async function finishReleasePhase(db: Db, releaseId: string, exitCode: nu
   if (release?.status !== 'releasing') return false;
   let data: { status: 'deploying' | 'skipped' | 'failed'; failure?: string };
   if (exitCode === 0) {
-    if (step === 'predeploy' && release.releaseCommand !== null) return false;
+    if (step === 'predeploy' && release.releaseCommand !== null) {
+      await db.release.updateMany({ where: { id: releaseId, status: 'releasing', predeployPassedAt: null }, data: { predeployPassedAt: new Date() } });
+      return false;
+    }
     const newer = await db.release.count({ where: { appId: release.appId, version: { gt: release.version } } });
     data = { status: newer > 0 ? 'skipped' : 'deploying' };
   } else {
@@ -87,13 +90,17 @@ export async function advanceReleasePhase(db: Db, log: Logger, phase: PhaseView,
   const ones = await db.instance.findMany({ where: { releaseId: phase.releaseId, type: 'run', name: { in: names } }, orderBy: { createdAt: 'desc' } });
   // The release command's one-off, once it exists, is the current step.
   const inst = ones.find((i) => i.name === names[1]) ?? ones[0];
+  // The predeploy passed and the release command is next (its row may already be gone: the release records the pass).
+  if (phase.command !== null && inst?.name !== names[1]) {
+    const passed = inst ? inst.state === 'stopped' && inst.lastExitCode === 0 : await predeployPassed(db, phase.releaseId);
+    if (passed) return startReleaseCommand(db, log, phase, state, now, policy);
+  }
   if (!inst) {
     await failPhase(db, log, phase, null, `the ${what(first)} was lost before it reported an exit`);
     return true;
   }
   const step = deployStepOf(inst) as 'predeploy' | 'release';
   if (inst.state === 'stopped' || inst.state === 'crashed') {
-    if (step === 'predeploy' && inst.lastExitCode === 0 && phase.command !== null) return startReleaseCommand(db, log, phase, state, now, policy);
     return finishReleasePhase(db, phase.releaseId, inst.lastExitCode, inst.lastError, step);
   }
   if (now - inst.createdAt.getTime() > policy.releasePhaseTimeoutMs) {
@@ -107,6 +114,9 @@ export async function advanceReleasePhase(db: Db, log: Logger, phase: PhaseView,
   }
   return false;
 }
+
+const predeployPassed = async (db: Db, releaseId: string): Promise<boolean> =>
+  (await db.release.count({ where: { id: releaseId, predeployPassedAt: { not: null } } })) > 0;
 
 /** After a predeploy that exited 0: the release command's one-off, once (guarded on its absence under a row lock on the release). */
 async function startReleaseCommand(db: Db, log: Logger, phase: PhaseView, state: ClusterState, now: number, policy: Policy): Promise<boolean> {

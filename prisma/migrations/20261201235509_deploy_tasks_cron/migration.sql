@@ -9,7 +9,8 @@ ALTER TABLE "Release" ADD COLUMN     "cron" JSONB,
 ADD COLUMN     "postdeployCommand" TEXT,
 ADD COLUMN     "postdeployFailure" TEXT,
 ADD COLUMN     "postdeployStatus" "PostdeployStatus",
-ADD COLUMN     "predeployCommand" TEXT;
+ADD COLUMN     "predeployCommand" TEXT,
+ADD COLUMN     "predeployPassedAt" TIMESTAMP(3);
 
 -- CreateTable
 CREATE TABLE "CronRun" (
