@@ -14,7 +14,8 @@ import { ReleaseHarness } from './release-platform.ts';
  */
 const h = new ReleaseHarness({ RELEASE_PHASE_TIMEOUT_MS: '60000' });
 const suffix = randomBytes(2).toString('hex');
-const names = { db: `relphase-${suffix}`, worker: `worker-${suffix}`, crash: `crash-${suffix}` };
+const names = { db: `relphase-${suffix}`, worker: `worker-${suffix}`, crash: `crash-${suffix}`, tasks: `tasks-${suffix}` };
+let tasksDir = '';
 let dbDir = '';
 
 const edit = async (file: string, from: string, to: string) => {
@@ -89,6 +90,53 @@ describe('release phase, formation defaults and failing first deploys', { timeou
     assert.ok(ps.instances.filter((i) => i.type === 'web').every((i) => i.release === 3), JSON.stringify(ps.instances));
   });
 
+  test('app.json scripts.dokku.predeploy runs before the release command and the rollout, postdeploy after it; Heroku\'s scripts.postdeploy is not run', async () => {
+    tasksDir = await h.app('deploy-tasks', names.tasks);
+    const r = await h.push(tasksDir);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /Cron: `node tasks\/tick\.js` at "\* \* \* \* \*" \(UTC\)/);
+    assert.match(r.out, /Running predeploy task \(app\.json scripts\.dokku\.predeploy\): node tasks\/predeploy\.js/);
+    assert.match(r.out, /predeploy: preparing v1 in predeploy\.1/);
+    assert.match(r.out, /Running release command: node tasks\/release\.js/);
+    assert.match(r.out, /Running postdeploy task \(app\.json scripts\.dokku\.postdeploy\): node tasks\/postdeploy\.js/);
+    assert.match(r.out, /Postdeploy task of v1 done/);
+    assert.doesNotMatch(r.out, /review-seed/);
+    // Dokku's order: predeploy, release command, rollout, postdeploy.
+    const order = ['predeploy: done', 'release: v1 in release.1', 'Rolling out v1', 'deployed to http://', 'postdeploy: v1 is live (postdeploy.1)'].map((t) => r.out.indexOf(t));
+    assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), `${JSON.stringify(order)}\n${r.out}`);
+    const res = await waitFor('the app answering', async () => {
+      const x = await viaRouter(h.platform.routerPort, names.tasks);
+      return x.status === 200 ? x : null;
+    }, 30_000, 200);
+    assert.equal(res.body, 'c1 v1\n');
+    const output = await h.user.ok(['releases:output', 'v1', '-a', names.tasks]);
+    assert.match(output, /predeploy: done[\s\S]*release: v1[\s\S]*postdeploy: v1 is live/);
+  });
+
+  test('a failing predeploy refuses the deploy before the release command: the push exits non-zero with its last lines and the old code keeps serving', async () => {
+    await edit(join(tasksDir, 'tasks/predeploy.js'), 'const FAIL = false;', 'const FAIL = true;');
+    await edit(join(tasksDir, 'server.js'), "const CODE = 'c1';", "const CODE = 'c2';");
+    await h.commit(tasksDir, 'a predeploy that fails');
+    const r = await h.push(tasksDir);
+    assert.notEqual(r.code, 0, r.out);
+    assert.match(r.out, /release v2 failed: predeploy task exited with status 3; the previous release keeps serving/);
+    assert.match(r.out, /Last lines of the predeploy task:[\s\S]*asset manifest is missing/);
+    assert.doesNotMatch(r.out, /Running release command|release: v2|Rolling out v2|postdeploy: v2/);
+    const res = await viaRouter(h.platform.routerPort, names.tasks);
+    assert.equal(res.body, 'c1 v1\n');
+    assert.match(await h.user.ok(['releases', '-a', names.tasks]), /v2\s+failed/);
+  });
+
+  test('an invalid cron schedule fails the build naming the field, and nothing is released', async () => {
+    await edit(join(tasksDir, 'app.json'), '"schedule": "* * * * *"', '"schedule": "61 * * * *"');
+    await h.commit(tasksDir, 'a cron schedule out of range');
+    const r = await h.push(tasksDir);
+    assert.notEqual(r.code, 0, r.out);
+    assert.match(r.out, /app\.json: cron\[0\]\.schedule must be a valid schedule: "61 \* \* \* \*" is not a valid cron expression/);
+    assert.doesNotMatch(r.out, /Released v\d+/);
+    assert.equal((await viaRouter(h.platform.routerPort, names.tasks)).body, 'c1 v1\n');
+  });
+
   test('a worker-only app with app.json formation runs its worker, gets no route, and the push says what runs', async () => {
     const dir = await h.app('worker-only', names.worker);
     const r = await h.push(dir);
@@ -117,5 +165,24 @@ describe('release phase, formation defaults and failing first deploys', { timeou
     console.log(`failing first deploy: push exited ${r.code} ${failing.toFixed(1)} s after the rollout began (${r.seconds.toFixed(1)} s with the build)`);
     assert.ok(failing < 30, `the failure took ${failing} s to report`);
     assert.ok(r.seconds < 60, `push took ${r.seconds} s`);
+  });
+
+  test('the app.json cron job runs every minute (UTC) as a one-off of the serving release: its output is in slipway logs and slipway cron lists it', async () => {
+    // `* * * * *`: the next minute after v1 came out; the tests above took part of that wait.
+    const line = await waitFor('a cron run in the logs', async () => {
+      const logs = await h.user.ok(['logs', '-a', names.tasks, '-n', '200']);
+      return /cron tick from v1 at \S+ in cron\.\d+/.exec(logs)?.[0] ?? null;
+    }, 150_000, 2_000);
+    const jobs = await waitFor('the run recorded', async () => {
+      const list = JSON.parse(await h.user.ok(['cron', '-a', names.tasks, '--json'])) as { command: string; schedule: string; lastRun: { status: string; exitCode: number | null } | null; nextRun: string }[];
+      return list[0]?.lastRun?.status === 'succeeded' ? list : null;
+    }, 30_000, 1_000);
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]!.command, 'node tasks/tick.js');
+    assert.equal(jobs[0]!.lastRun!.exitCode, 0);
+    assert.equal(new Date(jobs[0]!.nextRun).getUTCSeconds(), 0);
+    assert.ok(new Date(jobs[0]!.nextRun).getTime() > Date.now() - 1_000);
+    const table = await h.user.ok(['cron', '-a', names.tasks]);
+    assert.match(table, /\* \* \* \* \*\s+node tasks\/tick\.js\s+\S+ \S+\s+(exit 0|running)\s+\S+ \S+/);
   });
 });

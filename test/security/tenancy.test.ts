@@ -62,6 +62,7 @@ const table: Record<string, Row> = {
   'GET /v1/apps/{app}/releases': { kind: 'app:read', call: (f) => ({ path: `/v1/apps/${f.app}/releases` }) },
   'GET /v1/apps/{app}/releases/{version}': { kind: 'app:read', call: (f) => ({ path: `/v1/apps/${f.app}/releases/1` }) },
   // Release-phase output may print config vars: as secret as their values (members and owners, deploy or global tokens).
+  'GET /v1/apps/{app}/cron': { kind: 'app:read', call: (f) => ({ path: `/v1/apps/${f.app}/cron` }) },
   'GET /v1/apps/{app}/releases/{version}/output': { kind: 'app:operate', call: (f) => ({ path: `/v1/apps/${f.app}/releases/1/output` }) },
   'POST /v1/apps/{app}/rollbacks': { kind: 'app:operate', call: (f) => ({ path: `/v1/apps/${f.app}/rollbacks`, body: { version: 1 } }) },
   'GET /v1/apps/{app}/formation': { kind: 'app:read', call: (f) => ({ path: `/v1/apps/${f.app}/formation` }) },

@@ -12,6 +12,8 @@ import { judgeNodes } from './node-judge.ts';
 import { applyActions } from './apply.ts';
 import { RoutePublisher } from './routes.ts';
 import { advanceReleasePhase } from './release-phase.ts';
+import { advancePostdeploys } from './postdeploy.ts';
+import { runCron } from './cron.ts';
 import type { Policy } from './model.ts';
 
 export interface SchedulerOptions {
@@ -152,6 +154,9 @@ export class Scheduler {
       const actions = reconcileApp(app, mine, nodeMap, now, policy);
       if (actions.length > 0) await applyActions(db, log, actions, state.nodes, state.instances, now, policy);
     }
+    // After the rollouts: a release that just succeeded gets its postdeploy; cron runs follow the serving release.
+    await advancePostdeploys(db, log, state, now, policy);
+    await runCron(db, log, state, now, policy);
     // The whole table, derived from the database every pass: routes follow health reports (which arrive
     // without any action here) and domain changes, and whatever the database no longer assigns goes.
     await this.routes.publish();

@@ -17,7 +17,10 @@ export interface PhaseView {
   releaseId: string;
   version: number;
   status: 'pending' | 'releasing';
-  command: string;
+  /** app.json `scripts.dokku.predeploy`, run first. */
+  predeploy: string | null;
+  /** The Procfile's `release:` command, run after the predeploy. One of the two is set. */
+  command: string | null;
 }
 
 /** Node labels, and Formation.constraints (labels an instance requires, e.g. {"disk":"ssd"}). */
@@ -35,7 +38,7 @@ export async function loadState(db: Db): Promise<ClusterState> {
           where: { status: { in: ['pending', 'releasing', 'deploying', 'succeeded'] }, image: { not: null } },
           orderBy: { version: 'desc' },
           take: 10,
-          select: { id: true, status: true, version: true, releaseCommand: true },
+          select: { id: true, status: true, version: true, releaseCommand: true, predeployCommand: true },
         },
       },
     }),
@@ -46,9 +49,9 @@ export async function loadState(db: Db): Promise<ClusterState> {
   const phases: PhaseView[] = [];
   const desired = apps.map((a): AppDesired => {
     // A release in its phase (or due for it) is not rolled out yet: what was rolling out or serving stays the target.
-    const inPhase = (r: (typeof a.releases)[number]) => r.status === 'releasing' || (r.status === 'pending' && r.releaseCommand !== null);
+    const inPhase = (r: (typeof a.releases)[number]) => r.status === 'releasing' || (r.status === 'pending' && (r.releaseCommand !== null || r.predeployCommand !== null));
     for (const r of a.releases) {
-      if (inPhase(r) && (r.status === 'releasing' || r === a.releases[0])) phases.push({ appId: a.id, releaseId: r.id, version: r.version, status: r.status as PhaseView['status'], command: r.releaseCommand! });
+      if (inPhase(r) && (r.status === 'releasing' || r === a.releases[0])) phases.push({ appId: a.id, releaseId: r.id, version: r.version, status: r.status as PhaseView['status'], predeploy: r.predeployCommand, command: r.releaseCommand });
     }
     const target = a.releases[0] && inPhase(a.releases[0]) ? a.releases.find((r) => r.status === 'deploying' || r.status === 'succeeded') : a.releases[0];
     if (target?.status === 'pending') pendingTargets.push(target.id);

@@ -168,6 +168,8 @@ export interface Release {
   processTypes: Record<string, string> | null;
   /** Why the rollout failed. */
   failure: string | null;
+  /** app.json `scripts.dokku.postdeploy`, run once the release rolled out; null when it has none or it has not started. */
+  postdeploy: { command: string; status: 'running' | 'succeeded' | 'failed' | null; failure: string | null } | null;
   createdAt: string;
 }
 
@@ -363,4 +365,15 @@ export interface Backup {
   addonId: string;
   sizeBytes: number;
   createdAt: string;
+}
+
+/** GET /v1/apps/:app/cron: the serving release's app.json cron jobs (Dokku's format), times in UTC. */
+export interface CronJobView {
+  /** Stable across releases while the schedule and command stay the same. */
+  id: string;
+  command: string;
+  schedule: string;
+  lastRun: { slot: string; status: 'running' | 'succeeded' | 'failed' | 'skipped'; exitCode: number | null; startedAt: string; finishedAt: string | null } | null;
+  /** The next slot (ISO, UTC). */
+  nextRun: string;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppJsonError, describeCheck, parseAppJson } from './index.ts';
+import { AppJsonError, cronJobId, describeCheck, nextSlot, parseAppJson, previousSlot } from './index.ts';
 
 test('Dokku checks get Dokku defaults and generated names; unknown top-level keys and unused Heroku fields are accepted', () => {
   const a = parseAppJson(JSON.stringify({
@@ -29,4 +29,25 @@ test('an invalid app.json names the field', () => {
   bad({ formation: { release: { quantity: 1 } } }, /^app\.json: formation\.release must not be "release": it runs as a one-off/);
   bad([], /app\.json: the file must be an object/);
   assert.throws(() => parseAppJson('{"healthchecks": '), /app\.json is not valid JSON: Unexpected end/);
+});
+
+test('cron: Dokku\'s [{command, schedule}] with five fields or a nickname; a bad schedule names the field', () => {
+  const a = parseAppJson(JSON.stringify({ cron: [{ command: 'node task.js', schedule: '*/5 * * * *' }, { command: 'node nightly.js', schedule: '@daily' }], scripts: { postdeploy: 'bin/seed' } }));
+  assert.deepEqual(a.cron?.map((j) => j.schedule), ['*/5 * * * *', '@daily']);
+  const bad = (v: unknown, msg: RegExp) => assert.throws(() => parseAppJson(JSON.stringify(v)), (e: unknown) => e instanceof AppJsonError && msg.test(e.message), JSON.stringify(v));
+  bad({ cron: [{ command: 'true', schedule: '61 * * * *' }] }, /^app\.json: cron\[0\]\.schedule must be a valid schedule: "61 \* \* \* \*" is not a valid cron expression/);
+  bad({ cron: [{ command: 'true', schedule: '* * * *' }] }, /^app\.json: cron\[0\]\.schedule must be a valid schedule: "\* \* \* \*" must have five fields/);
+  bad({ cron: [{ command: 'true', schedule: '0 * * * * *' }] }, /cron\[0\]\.schedule .* must have five fields/);
+  bad({ cron: [{ command: 'true', schedule: '@reboot' }] }, /cron\[0\]\.schedule .* must be five cron fields or one of @yearly/);
+  bad({ cron: [{ command: '', schedule: '@daily' }] }, /^app\.json: cron\[0\]\.command must not be empty$/);
+  bad({ cron: [{ schedule: '@daily' }] }, /^app\.json: cron\[0\]\.command must be a string$/);
+  bad({ scripts: { dokku: { predeploy: 5 } } }, /^app\.json: scripts\.dokku\.predeploy must be a string$/);
+});
+
+test('slots are computed in UTC; a job\'s id stays with its schedule and command', () => {
+  assert.equal(previousSlot('0 3 * * *', new Date('2026-03-01T03:00:00Z')).toISOString(), '2026-03-01T03:00:00.000Z');
+  assert.equal(nextSlot('0 3 * * *', new Date('2026-03-01T03:00:00Z')).toISOString(), '2026-03-02T03:00:00.000Z');
+  assert.equal(nextSlot('@midnight', new Date('2026-03-01T03:00:00Z')).toISOString(), '2026-03-02T00:00:00.000Z');
+  assert.equal(cronJobId({ command: 'a', schedule: '@daily' }), cronJobId({ command: 'a', schedule: ' @daily ' }));
+  assert.notEqual(cronJobId({ command: 'a', schedule: '@daily' }), cronJobId({ command: 'b', schedule: '@daily' }));
 });

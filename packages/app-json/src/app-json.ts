@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formation } from './formation.ts';
 import { healthchecks } from './healthcheck.ts';
+import { cronJobs } from './cron.ts';
 
 /**
  * Heroku's app.json (https://devcenter.heroku.com/articles/app-json-schema) with Dokku's
@@ -8,6 +9,8 @@ import { healthchecks } from './healthcheck.ts';
  * kept, so a later feature can tighten them here; unknown top-level keys are accepted and ignored.
  */
 const loose = z.record(z.string(), z.unknown());
+/** A shell command run in a one-off container of the release. */
+const deployTask = z.string().trim().min(1, 'must not be empty').max(4000);
 
 export const appJsonSchema = z.looseObject({
   name: z.string().optional(),
@@ -24,8 +27,15 @@ export const appJsonSchema = z.looseObject({
   addons: z.array(z.union([z.string(), loose])).optional(),
   buildpacks: z.array(loose).optional(),
   environments: loose.optional(),
-  scripts: z.looseObject({ dokku: z.looseObject({ predeploy: z.string().optional(), postdeploy: z.string().optional() }).optional() }).optional(),
-  cron: z.array(z.looseObject({ command: z.string(), schedule: z.string() })).optional(),
+  /**
+   * Dokku's deployment tasks (`scripts.dokku.predeploy` before the release command, `postdeploy` after the
+   * rollout). Heroku's `postdeploy` (review apps) and `pr-predestroy` are accepted and not run yet.
+   */
+  scripts: z.looseObject({
+    dokku: z.looseObject({ predeploy: deployTask.optional(), postdeploy: deployTask.optional() }).optional(),
+    postdeploy: z.union([z.string(), loose]).optional(),
+  }).optional(),
+  cron: cronJobs.optional(),
   healthchecks: healthchecks.optional(),
 });
 

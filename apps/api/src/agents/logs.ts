@@ -3,7 +3,8 @@ import type { Db } from '@slipway/db';
 import type { LogLine as AgentLogLine } from '@slipway/agent/protocol';
 import type { LogLine } from '@slipway/api-types';
 import { RECENT_LOG_LINES, logsChannel, recentLogsKey } from '@slipway/scheduler/channels';
-import { RELEASE_OUTPUT_MAX_CHARS, isReleasePhaseInstance } from '@slipway/scheduler/release-phase';
+import { RELEASE_OUTPUT_MAX_CHARS } from '@slipway/scheduler/release-phase';
+import { isDeployTaskInstance } from '@slipway/scheduler/deploy-task';
 import { logEntry } from './log-entry.ts';
 
 /** Fans a node's log batch out per app: live on pub/sub, and into a capped list for later reads; each line signed for its app when a secret is set. */
@@ -17,7 +18,7 @@ export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: A
   for (const l of lines) {
     const o = byId.get(l.instanceId);
     if (!o) continue;
-    if (isReleasePhaseInstance(o)) releaseOutput.set(o.releaseId, [...(releaseOutput.get(o.releaseId) ?? []), l.line]);
+    if (isDeployTaskInstance(o)) releaseOutput.set(o.releaseId, [...(releaseOutput.get(o.releaseId) ?? []), l.line]);
     const entry: LogLine = { ts: l.ts, dyno: o.name, type: o.type, instanceId: o.id, stream: l.stream, line: l.line };
     const list = perApp.get(o.appId) ?? [];
     list.push(logEntry(o.appId, entry, secret));
@@ -27,7 +28,7 @@ export async function publishLogs(db: Db, redis: Redis, nodeId: string, lines: A
   for (const [releaseId, out] of releaseOutput) await appendReleaseOutput(db, releaseId, out);
 }
 
-/** Keeps the release command's output on its release for `releases:output` and the push, up to a cap. */
+/** Keeps the deployment tasks' output (predeploy, release command, postdeploy) on its release for `releases:output` and the push, up to a cap. */
 async function appendReleaseOutput(db: Db, releaseId: string, lines: string[]): Promise<void> {
   const text = lines.map((l) => `${l}\n`).join('');
   await db.$executeRaw`UPDATE "Release" SET "releaseOutput" = COALESCE("releaseOutput", '') || ${text}

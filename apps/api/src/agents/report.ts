@@ -3,6 +3,9 @@ import type { Db } from '@slipway/db';
 import type { ContainerReport } from '@slipway/agent/protocol';
 import { DESIRED_CHANNEL, desiredNotice, runExitChannel, runExitMessage } from '@slipway/scheduler/channels';
 import { finishReleasePhase, isReleasePhaseInstance } from '@slipway/scheduler/release-phase';
+import { deployStepOf } from '@slipway/scheduler/deploy-task';
+import { finishPostdeploy } from '@slipway/scheduler/postdeploy';
+import { finishCronRun, isCronInstance } from '@slipway/scheduler/cron';
 import { memoryLimitMb } from './assignments.ts';
 import { publishPlatformLine } from './logs.ts';
 
@@ -126,7 +129,9 @@ export async function applyReport(db: Db, redis: Redis, nodeId: string, reports:
     if (c.oomKilled && patch.state) await publishPlatformLine(redis, row, `Error R15 (Memory quota vastly exceeded): ${crashReason(c, memoryMb)}, process killed`, secret);
     if (row.type === 'run' && patch.state === 'stopped') await redis.publish(runExitChannel(row.id), runExitMessage(row.id, c.exitCode, secret));
     // The release phase ends as its one-off's exit is known (the scheduler also checks, whichever is first).
-    if (isReleasePhaseInstance(row) && patch.state === 'stopped') await finishReleasePhase(db, row.releaseId, c.exitCode, patch.lastError ?? null);
+    if (isReleasePhaseInstance(row) && patch.state === 'stopped') await finishReleasePhase(db, row.releaseId, c.exitCode, patch.lastError ?? null, deployStepOf(row) as 'predeploy' | 'release');
+    if (deployStepOf(row) === 'postdeploy' && patch.state === 'stopped') await finishPostdeploy(db, row.releaseId, c.exitCode, patch.lastError ?? null);
+    if (isCronInstance(row) && patch.state === 'stopped') await finishCronRun(db, row.id, c.exitCode, patch.lastError ?? null);
   }
   for (const appId of changedApps) await redis.publish(DESIRED_CHANNEL, desiredNotice(appId, secret));
   return usedByApp;

@@ -6,6 +6,7 @@ import { teamRoutes } from './teams.ts';
 import { appRoutes } from './apps.ts';
 import { configVarRoutes } from './config-vars.ts';
 import { releaseRoutes } from './releases.ts';
+import { cronRoutes } from './cron.ts';
 import { formationRoutes } from './formation.ts';
 import { domainRoutes } from './domains.ts';
 import { eventRoutes } from './events.ts';
@@ -28,6 +29,7 @@ export const allRoutes: RouteDef[] = [
   ...appRoutes,
   ...configVarRoutes,
   ...releaseRoutes,
+  ...cronRoutes,
   ...formationRoutes,
   ...domainRoutes,
   ...eventRoutes,

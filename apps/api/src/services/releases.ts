@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 type Tx = Prisma.TransactionClient;
 
 /** What a release runs: a build's image with its process types and app.json checks, which travel together. */
-export type ReleaseCode = Pick<Release, 'image' | 'buildId' | 'processTypes' | 'healthcheck'>;
+export type ReleaseCode = Pick<Release, 'image' | 'buildId' | 'processTypes' | 'healthcheck' | 'predeployCommand' | 'postdeployCommand' | 'cron'>;
 
 export interface NewRelease {
   appId: string;
@@ -44,7 +44,7 @@ export async function createRelease(deps: Deps, tx: Tx, r: NewRelease): Promise<
   const config = r.config ?? (await currentConfig(deps, tx, r.appId));
   // A config-only change keeps the code that runs (or is rolling out), never that of a failed deploy.
   const base = r.code ?? (await tx.release.findFirst({ where: { appId: r.appId, status: { not: 'failed' } }, orderBy: { version: 'desc' } }));
-  const code: ReleaseCode = base ?? { image: null, buildId: null, processTypes: null, healthcheck: null };
+  const code: ReleaseCode = base ?? { image: null, buildId: null, processTypes: null, healthcheck: null, predeployCommand: null, postdeployCommand: null, cron: null };
   const json = (v: Prisma.JsonValue) => (v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
   return tx.release.create({
     data: {
@@ -55,6 +55,10 @@ export async function createRelease(deps: Deps, tx: Tx, r: NewRelease): Promise<
       processTypes: json(code.processTypes),
       healthcheck: json(code.healthcheck),
       releaseCommand: r.releasePhase === false ? null : releaseCommandOf(code.processTypes),
+      // Dokku runs its deployment tasks on every deploy of the code, as Heroku runs the release phase.
+      predeployCommand: r.releasePhase === false ? null : code.predeployCommand,
+      postdeployCommand: r.releasePhase === false ? null : code.postdeployCommand,
+      cron: json(code.cron),
       config: deps.box.encryptJson(config),
       // Nothing to run until an image exists: such a release is complete at once.
       status: code.image ? 'pending' : 'succeeded',
@@ -108,6 +112,7 @@ export function releaseView(r: Release): ReleaseView {
     // Written only from a build's detected process types (type → command).
     processTypes: r.processTypes as Record<string, string> | null,
     failure: r.failure,
+    postdeploy: r.postdeployCommand === null ? null : { command: r.postdeployCommand, status: r.postdeployStatus, failure: r.postdeployFailure },
     createdAt: r.createdAt.toISOString(),
   };
 }

@@ -1,4 +1,4 @@
-import { defaultChecks, describeCheck, parseAppJson, type AppJson, type Healthchecks } from '@slipway/app-json';
+import { defaultChecks, describeCheck, parseAppJson, type AppJson, type CronJob, type Healthchecks } from '@slipway/app-json';
 import { RepoSource } from './repo-source.ts';
 
 /**
@@ -23,4 +23,18 @@ export function describeChecks(checks: Healthchecks | undefined, processTypes: s
     }
   }
   return lines;
+}
+
+export interface DeployTasks {
+  predeployCommand: string | null;
+  postdeployCommand: string | null;
+  /** Null when app.json has no `cron`. */
+  cron: CronJob[] | null;
+}
+
+/** Dokku's deployment tasks and cron jobs from app.json; Heroku's `scripts.postdeploy` (review apps) is not run. */
+export function deployTasks(appJson: AppJson | undefined): DeployTasks {
+  const dokku = appJson?.scripts?.dokku;
+  const cron = appJson?.cron?.map((j) => ({ command: j.command, schedule: j.schedule.trim() }));
+  return { predeployCommand: dokku?.predeploy ?? null, postdeployCommand: dokku?.postdeploy ?? null, cron: cron?.length ? cron : null };
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '@slipway/db';
 import type { SecretBox } from '@slipway/core';
 import { runBuild } from '../build/run-build.ts';
-import { describeChecks, readAppJson } from '../build/app-json.ts';
+import { deployTasks, describeChecks, readAppJson } from '../build/app-json.ts';
 import type { BuildLimits } from '../build/build-limits.ts';
 import type { RegistryCache } from '../node/registry-cache.ts';
 import type { ProcessTypes } from '../detect/procfile.ts';
@@ -106,7 +106,11 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
     log('-----> Health checks');
     for (const line of describeChecks(healthchecks, Object.keys(result.processTypes))) log(`       ${line}`);
     const formation = appJson?.formation ?? {};
+    const tasks = deployTasks(appJson);
+    if (tasks.predeployCommand) log(`-----> Predeploy task (app.json scripts.dokku.predeploy): \`${tasks.predeployCommand}\` runs before the new release starts`);
     if (result.processTypes.release) log(`-----> Release phase: \`${result.processTypes.release}\` runs before the new release starts`);
+    if (tasks.postdeployCommand) log(`-----> Postdeploy task (app.json scripts.dokku.postdeploy): \`${tasks.postdeployCommand}\` runs once the release is deployed`);
+    for (const j of tasks.cron ?? []) log(`-----> Cron: \`${j.command}\` at "${j.schedule}" (UTC)`);
     const release = await createRelease(db, deps.box, {
       appId: build.appId,
       buildId,
@@ -114,6 +118,7 @@ export async function processBuild(deps: BuildDeps, buildId: string, lease: Buil
       processTypes: result.processTypes,
       healthchecks: healthchecks ?? null,
       formation,
+      ...tasks,
       commitSha: build.commitSha,
       createdById: build.createdById,
     });

@@ -5,6 +5,7 @@ import type { ProcessTypes } from '../detect/procfile.ts';
 import type { FormationRequest } from '@slipway/app-json';
 import { initialFormation } from '../build/initial-formation.ts';
 import type { BuildOutcome } from './build-log.ts';
+import type { DeployTasks } from '../build/app-json.ts';
 
 /** The oldest unfinished build of an app: the only one allowed to run. */
 export async function headOfAppQueue(db: Db, appId: string): Promise<string | null> {
@@ -25,7 +26,7 @@ export async function previousBuildOf(db: Db, appId: string, commitSha: string) 
   });
 }
 
-export interface ReleaseInput {
+export interface ReleaseInput extends DeployTasks {
   appId: string;
   buildId: string;
   image: string;
@@ -60,6 +61,9 @@ export async function createRelease(db: Db, box: SecretBox, input: ReleaseInput)
             processTypes: input.processTypes,
             healthcheck: input.healthchecks === null ? Prisma.DbNull : (input.healthchecks as Prisma.InputJsonValue),
             releaseCommand: input.processTypes.release ?? null,
+            predeployCommand: input.predeployCommand,
+            postdeployCommand: input.postdeployCommand,
+            cron: input.cron === null ? Prisma.DbNull : input.cron,
             config: latest?.config ?? box.encryptJson({}),
             description: `Deploy ${input.commitSha.slice(0, 7)}`,
             createdById: input.createdById,

@@ -5,6 +5,7 @@ import * as audit from './audit.ts';
 import * as auth from './auth.ts';
 import * as builds from './builds.ts';
 import * as config from './config.ts';
+import * as cron from './cron.ts';
 import * as domains from './domains.ts';
 import * as git from './git.ts';
 import * as logs from './logs.ts';
@@ -29,6 +30,7 @@ export const topics: Array<{ register: (program: Command) => void }> = [
   releases,
   ps,
   run,
+  cron,
   logs,
   builds,
   addons,

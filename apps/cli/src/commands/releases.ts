@@ -56,6 +56,7 @@ export function register(program: Command): void {
         ['Description', release.description],
         ['Status', release.status],
         ...(release.failure ? [['Failure', release.failure] as [string, string]] : []),
+        ...(release.postdeploy ? [['Postdeploy', `${release.postdeploy.command}: ${release.postdeploy.failure ?? release.postdeploy.status ?? 'not run yet'}`] as [string, string]] : []),
         ['Image', release.image ?? 'none (no build yet)'],
         ['Config vars', release.configKeys.join(', ') || 'none'],
         ['Created', formatDate(release.createdAt)],
@@ -64,13 +65,13 @@ export function register(program: Command): void {
 
   program
     .command('releases:output <version>')
-    .description("print what a release's release phase (the Procfile's release: command) printed")
+    .description("print what a release's deployment tasks printed: app.json predeploy, the Procfile's release: command, app.json postdeploy")
     .addOption(appOption())
     .action(async (version: string, opts: AppOpts) => {
       const n = parseVersion(version);
       const app = await resolveApp(opts.app);
       const out = await (await authedClient()).get<ReleaseOutput>(api`/v1/apps/${app}/releases/${n}/output`);
-      if (out.command === null) return print(`v${out.version} ran no release phase`);
+      if (out.command === null && out.output === null) return print(`v${out.version} ran no release phase`);
       print((out.output ?? '').replace(/\n$/, '') || `v${out.version}'s release command printed nothing (yet)`);
     });
 
