@@ -1,4 +1,5 @@
 import { defaultChecks, describeCheck, parseAppJson, type AppJson, type CronJob, type Healthchecks } from '@slipway/app-json';
+import { ONE_OFF_TYPES } from '@slipway/core';
 import { RepoSource } from './repo-source.ts';
 
 /**
@@ -10,10 +11,11 @@ export async function readAppJson(repoDir: string, sha: string): Promise<AppJson
   return text === null ? undefined : parseAppJson(text);
 }
 
-/** What the release's instances will be checked with, one line per check, in words. */
+/** What the release's instances will be checked with, one line per check, in words (one-offs such as `release` are not checked). */
 export function describeChecks(checks: Healthchecks | undefined, processTypes: string[]): string[] {
   const lines: string[] = [];
   for (const type of new Set([...processTypes, ...Object.keys(checks ?? {})])) {
+    if (ONE_OFF_TYPES.includes(type)) continue;
     const own = checks?.[type] ?? [];
     if (!own.some((c) => c.type === 'startup')) lines.push(`${describeCheck(type, defaultChecks(type)[0]!)} (default)`);
     for (const c of own) {
