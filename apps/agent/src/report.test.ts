@@ -4,7 +4,7 @@ import type { ContainerInspectInfo } from 'dockerode';
 import { reportOf } from './report.ts';
 import type { Managed } from './docker/labels.ts';
 
-const m: Managed = { containerId: 'c1', instanceId: '00000000-0000-4000-8000-000000000000', generation: 2, running: false, oneOff: false, stopTimeoutSec: 5 };
+const m: Managed = { containerId: 'c1', instanceId: '00000000-0000-4000-8000-000000000000', generation: 2, running: false, created: false, oneOff: false, stopTimeoutSec: 5 };
 const info = (state: Partial<ContainerInspectInfo['State']>) => ({
   State: { Running: false, ExitCode: 0, OOMKilled: false, StartedAt: '2026-11-25T21:00:00.000000000Z', ...state },
   NetworkSettings: { Ports: { '5000/tcp': [{ HostIp: '10.0.0.1', HostPort: '31000' }] } },
@@ -32,4 +32,11 @@ test('memory use goes with a running container only, and only once sampled', () 
   assert.equal(reportOf(m, info({ Running: true }), 'healthy', 83).memoryUsedMb, 83);
   assert.equal('memoryUsedMb' in reportOf(m, info({ Running: true }), 'healthy'), false);
   assert.equal('memoryUsedMb' in reportOf(m, info({ ExitCode: 1 }), 'healthy', 83), false);
+});
+
+test('a container created but not started yet is starting, never an exit 0 (e2e flake: a healthy instance restarted)', () => {
+  // Docker's inspect between create and start: not running, ExitCode 0, never started.
+  const r = reportOf({ ...m, created: true }, info({ Status: 'created', ExitCode: 0, StartedAt: '0001-01-01T00:00:00Z' }), undefined);
+  assert.deepEqual([r.status, r.health, r.exitCode, r.startedAt, r.hostPort], ['starting', 'unknown', null, null, null]);
+  assert.equal(reportOf(m, info({ Status: 'exited', ExitCode: 0 }), undefined).status, 'exited');
 });
