@@ -21,7 +21,8 @@ export async function platformPid(home: string, name: string): Promise<number | 
 /** The router's worker processes (cluster workers forked by its primary). */
 export async function routerWorkerPids(home: string): Promise<number[]> {
   const primary = await platformPid(home, 'router');
-  return primary === null ? [] : (await children(primary)).map((c) => c.pid);
+  // Its other children (tsx's esbuild service) are not workers.
+  return primary === null ? [] : (await children(primary)).filter((c) => c.args.includes('apps/router/src/main.ts')).map((c) => c.pid);
 }
 
 export function kill9(pid: number): void {
