@@ -67,6 +67,8 @@ describe('end to end: from git push to a live URL with a database, on three node
   after(async () => {
     if (!bridge.isHeld) return;
     if (process.env.E2E_TRANSCRIPT && user) await writeFile(process.env.E2E_TRANSCRIPT, JSON.stringify({ up: platform.upOutput, steps: user.transcript }, null, 1));
+    // The platform's and agents' logs, kept to find what a failed run's processes did.
+    if (process.env.E2E_KEEP_LOGS) await copy(join(platform.home, 'logs'), process.env.E2E_KEEP_LOGS, { recursive: true }).catch(() => {});
     await platform.stop().catch((e) => console.error('platform cleanup', e));
     await workers?.destroy();
     await bridge.release();

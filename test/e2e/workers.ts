@@ -41,6 +41,15 @@ export class Workers {
     this.agents.get(name)?.kill('SIGKILL');
   }
 
+  /** SIGKILL of the node's agent alone (its engine and containers keep running); `startAgent` brings it back. */
+  async killAgent(name: string): Promise<void> {
+    const agent = this.agents.get(name);
+    if (!agent || agent.exitCode !== null) return;
+    const exited = new Promise((r) => agent.once('exit', r));
+    agent.kill('SIGKILL');
+    await exited;
+  }
+
   async restart(name: string): Promise<void> {
     const node = this.node(name);
     await node.startEngine();

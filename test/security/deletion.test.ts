@@ -119,7 +119,7 @@ test('destroying an app removes its routes, add-ons, queued builds, repository a
   });
   assert.equal(hb.status, 200, JSON.stringify(hb.body));
   const assigned = (hb.body as { instances: Parameters<typeof plan>[0] }).instances;
-  assert.deepEqual(plan(assigned, [{ containerId: 'c1', instanceId: inst.id, generation: 0, running: true, oneOff: false, stopTimeoutSec: 5 }]).remove.map((m) => m.containerId), ['c1']);
+  assert.deepEqual(plan(assigned, [{ containerId: 'c1', instanceId: inst.id, generation: 0, running: true, created: false, oneOff: false, stopTimeoutSec: 5 }]).remove.map((m) => m.containerId), ['c1']);
 
   // Repeats and unknown apps: 404, nothing changes.
   const apps = await db.app.count();

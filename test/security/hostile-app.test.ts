@@ -66,7 +66,7 @@ async function attack(command: string, memoryMb = 128, oneOff = true): Promise<{
   const info = await engine.inspect(id);
   const logs = await run('docker', ['logs', id], { maxBuffer: 16 << 20 });
   // What the agent would tell the control plane about this exit.
-  const report = reportOf({ containerId: id, instanceId: spec.instanceId, generation: 0, running: false, oneOff, stopTimeoutSec: 1 }, info, { health: undefined });
+  const report = reportOf({ containerId: id, instanceId: spec.instanceId, generation: 0, running: false, created: false, oneOff, stopTimeoutSec: 1 }, info, { health: undefined });
   return { output: logs.stdout + logs.stderr, exitCode: info.State.ExitCode, oomKilled: info.State.OOMKilled, report };
 }
 

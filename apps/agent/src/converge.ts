@@ -11,11 +11,13 @@ const key = (instanceId: string, generation: number) => `${instanceId}#${generat
 /**
  * What the node must do to match its assignments. A container is kept when its
  * instance and generation are still assigned (even exited: its exit is reported and
- * the control plane decides); anything else goes. Pure, so it is table-tested.
+ * the control plane decides); anything else goes. One created but never started is
+ * started (again): Engine.start finishes a start an earlier agent left half done, and
+ * the agent skips one of its own still in flight. Pure, so it is table-tested.
  */
 export function plan(assigned: InstanceSpec[], actual: Managed[]): Plan {
   const wanted = new Map(assigned.map((s) => [key(s.instanceId, s.generation), s]));
-  const have = new Set(actual.map((m) => key(m.instanceId, m.generation)));
+  const have = new Set(actual.filter((m) => !m.created).map((m) => key(m.instanceId, m.generation)));
   return {
     start: [...wanted.entries()].filter(([k]) => !have.has(k)).map(([, s]) => s),
     remove: actual.filter((m) => !wanted.has(key(m.instanceId, m.generation))),

@@ -4,7 +4,7 @@ import type { ContainerInspectInfo } from 'dockerode';
 import { reportOf } from './report.ts';
 import type { Managed } from './docker/labels.ts';
 
-const m: Managed = { containerId: 'c1', instanceId: '00000000-0000-4000-8000-000000000000', generation: 2, running: false, oneOff: false, stopTimeoutSec: 5 };
+const m: Managed = { containerId: 'c1', instanceId: '00000000-0000-4000-8000-000000000000', generation: 2, running: false, created: false, oneOff: false, stopTimeoutSec: 5 };
 const info = (state: Partial<ContainerInspectInfo['State']>) => ({
   State: { Running: false, ExitCode: 0, OOMKilled: false, StartedAt: '2026-11-25T21:00:00.000000000Z', ...state },
   NetworkSettings: { Ports: { '5000/tcp': [{ HostIp: '10.0.0.1', HostPort: '31000' }] } },
@@ -41,4 +41,11 @@ test('readiness is reported for a healthy running instance once known, with why 
   assert.deepEqual((({ ready, notReady }) => ({ ready, notReady }))(reportOf(m, up, { health: 'healthy', readiness: { ready: false, reason: 'GET /ready returned 503' } })), { ready: false, notReady: 'GET /ready returned 503' });
   assert.equal(reportOf(m, up, { health: 'healthy', readiness: { ready: true } }).ready, true);
   assert.equal(reportOf(m, up, { health: 'failed', failure: 'liveness check live: GET /live timed out after 1 s' }).checkFailure, 'liveness check live: GET /live timed out after 1 s');
+});
+
+test('a container created but not started yet is starting, never an exit 0 (e2e flake: a healthy instance restarted)', () => {
+  // Docker's inspect between create and start: not running, ExitCode 0, never started.
+  const r = reportOf({ ...m, created: true }, info({ Status: 'created', ExitCode: 0, StartedAt: '0001-01-01T00:00:00Z' }), { health: undefined });
+  assert.deepEqual([r.status, r.health, r.exitCode, r.startedAt, r.hostPort], ['starting', 'unknown', null, null, null]);
+  assert.equal(reportOf(m, info({ Status: 'exited', ExitCode: 0 }), { health: undefined }).status, 'exited');
 });

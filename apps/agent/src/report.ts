@@ -16,6 +16,11 @@ export interface Checked {
 /** What the control plane hears about one container, from Docker's inspect, the agent's own checks and the last memory sample. */
 export function reportOf(m: Managed, info: ContainerInspectInfo, checked: Checked, memoryUsedMb?: number): ContainerReport {
   const running = info.State.Running;
+  // Created, not started yet (the agent's start is between create and start): starting, never an exit.
+  // Docker says ExitCode 0 for it, which read as `exited` made the control plane restart a healthy instance.
+  if (info.State.Status === 'created') {
+    return { instanceId: m.instanceId, generation: m.generation, containerId: m.containerId, hostPort: null, status: 'starting', health: 'unknown', exitCode: null, oomKilled: false, startedAt: null };
+  }
   const health = m.oneOff && running ? 'healthy' : (checked.health ?? 'unknown');
   return {
     instanceId: m.instanceId, generation: m.generation, containerId: m.containerId, hostPort: hostPortOf(info),

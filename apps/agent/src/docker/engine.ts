@@ -24,7 +24,7 @@ export class Engine {
 
   async list(): Promise<Managed[]> {
     const all = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.managed}=1`] } });
-    return all.flatMap((c) => fromLabels(c.Id, c.Labels, c.State === 'running') ?? []);
+    return all.flatMap((c) => fromLabels(c.Id, c.Labels, c.State) ?? []);
   }
 
   inspect(containerId: string): Promise<ContainerInspectInfo> {

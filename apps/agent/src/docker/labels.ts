@@ -17,15 +17,18 @@ export interface Managed {
   instanceId: string;
   generation: number;
   running: boolean;
+  /** Created but never started: the agent's start is under way, or one was cut short (an agent killed between create and start). */
+  created: boolean;
   oneOff: boolean;
   stopTimeoutSec: number;
 }
 
-export function fromLabels(containerId: string, labels: Record<string, string>, running: boolean): Managed | null {
+/** `state` is Docker's container state: created, running, exited, ... */
+export function fromLabels(containerId: string, labels: Record<string, string>, state: string): Managed | null {
   const instanceId = labels[LABEL.instance];
   if (labels[LABEL.managed] !== '1' || !instanceId) return null;
   return {
-    containerId, instanceId, running,
+    containerId, instanceId, running: state === 'running', created: state === 'created',
     generation: Number(labels[LABEL.generation] ?? 0),
     oneOff: labels[LABEL.oneOff] === '1',
     stopTimeoutSec: Number(labels[LABEL.stopTimeout] ?? 10),

@@ -20,6 +20,9 @@ const cases = [
   { name: 'a one-off that exits is done', row: row({ type: 'run', state: 'running', healthy: true }), rep: rep({ status: 'exited', exitCode: 7 }), oneOff: true, want: { state: 'stopped', healthy: false, lastExitCode: 7 } },
   { name: 'unknown health after an agent restart keeps a healthy instance healthy', row: row({ state: 'running', healthy: true }), rep: rep({ status: 'starting', health: 'unknown' }), want: {} },
   { name: 'reports of an older generation are ignored', row: row({ restarts: 2 }), rep: rep({ generation: 1, status: 'exited' }), want: {} },
+  // The e2e flake: a heartbeat between the container's create and start. The agent reports it starting
+  // (it once reported Docker's ExitCode 0 as an exit, and the healthy instance was restarted).
+  { name: 'a container created but not started yet leaves a new instance starting', row: row({ state: 'pending', containerId: null, hostPort: null, startedAt: null }), rep: rep({ hostPort: null, status: 'starting', health: 'unknown', startedAt: null }), want: { containerId: 'c1', state: 'starting' } },
   { name: 'crashed rows are not rewritten (back-off timer intact)', row: row({ state: 'crashed' }), rep: rep({ status: 'exited', exitCode: 1 }), want: {} },
 ];
 
