@@ -54,8 +54,9 @@ if [ -x "$ROOT/scripts/addon-servers.sh" ]; then
   if [ -r "$ADDONS_ENV" ]; then set -a; source "$ADDONS_ENV"; set +a; fi
 fi
 
+# A link left dangling by a checkout that moved or went (-e is false for it) is replaced.
 if is_root && [ -d /usr/local/bin ] && [ ! -e /usr/local/bin/slipway ]; then
-  ln -s "$ROOT/apps/cli/bin/slipway.js" /usr/local/bin/slipway
+  ln -sfn "$ROOT/apps/cli/bin/slipway.js" /usr/local/bin/slipway || say "warning: could not link the slipway CLI into /usr/local/bin"
 fi
 
 PID_FILE="$SLIPWAY_HOME/supervisor.pid"
