@@ -45,6 +45,9 @@ describe('release phase, formation defaults and failing first deploys', { timeou
     }, 30_000, 200);
     assert.equal(first.status, 200, first.body);
     assert.match(first.body, /^c1 runs=1 releases=v2 /);
+    // Built on the Node.js its package.json asks for (engines.node "22.x"), as Heroku's buildpack does.
+    assert.match(r.out, /Using Node\.js 22\.\d+\.\d+ \(engines\.node "22\.x"\)/);
+    assert.match((await viaRouter(h.platform.routerPort, names.db, '/node')).body, /^v22\.\d+\.\d+\n$/);
     assert.match(await h.user.ok(['releases:output', 'v2', '-a', names.db]), /migrations done: release_runs ready/);
     assert.match(await h.user.ok(['releases:output', 'v1', '-a', names.db]), /ran no release phase/);
   });
