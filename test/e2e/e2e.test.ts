@@ -242,12 +242,16 @@ describe('end to end: from git push to a live URL with a database, on three node
       return r.status === 404 ? r : null;
     }, 15_000, 500);
     assert.match(gone.body, /No such app/);
-    await waitFor('no shop images on the control plane or any node', async () => {
-      for (const docker of [new Docker(), ...workers!.nodes.map((w) => w.docker)]) {
-        if ((await docker.listImages({ filters: { label: ['slipway.app=shop'] } })).length) return false;
+    const leftImages = async () => {
+      const left: string[] = [];
+      for (const [where, docker] of [['control plane', new Docker()], ...workers!.nodes.map((w) => [w.name, w.docker])] as [string, Docker][]) {
+        // Only this run's: the engine is shared, and an interrupted earlier run may have left its own shop images.
+        for (const i of (await docker.listImages({ filters: { label: ['slipway.app=shop'] } })).filter((i) => i.Created >= startedSec)) left.push(`${where}: ${i.Id.slice(7, 19)} ${(i.RepoTags ?? []).join(',')} ${JSON.stringify(i.Labels)}`);
       }
-      return true;
-    }, 60_000, 1_000);
+      return left;
+    };
+    await waitFor('no shop images on the control plane or any node', async () => (await leftImages()).length === 0, 60_000, 1_000)
+      .catch(async (err: Error) => { throw new Error(`${err.message}; left:\n${(await leftImages()).join('\n')}`); });
     await assert.rejects(access(repo), 'the git repository is deleted');
     // The add-on's database and role are gone: its own credentials no longer log in.
     const db = new pg.Client({ connectionString: databaseUrl.href, connectionTimeoutMillis: 5_000 });
