@@ -25,8 +25,20 @@ export interface ReceiveContext {
  * then each pushed deploy branch is built while the client waits, its output sent
  * on side-band 2. A failed deploy reverts the ref and is reported as `ng`.
  */
+/**
+ * Whether the commands ask to send push options. Called while the request head is read (inside
+ * a stream handler), so it never throws: malformed commands are refused below, by parseCommands.
+ */
+function offersPushOptions(commands: Buffer[]): boolean {
+  try {
+    return parseCommands(commands).capabilities.includes('push-options');
+  } catch {
+    return false;
+  }
+}
+
 export async function receivePack(body: Readable, res: Response, ctx: ReceiveContext): Promise<void> {
-  const { lines, options, consumed } = await readRequestHead(body, undefined, (commands) => parseCommands(commands).capabilities.includes('push-options'));
+  const { lines, options, consumed } = await readRequestHead(body, undefined, offersPushOptions);
   const { updates, capabilities } = parseCommands(lines);
   const banded = capabilities.includes('side-band-64k');
   if (updates.length === 0) {
