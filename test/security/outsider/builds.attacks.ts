@@ -10,7 +10,8 @@ import { world } from './world.ts';
 // Issue 14, hole 1: a build started FROM (or copied from) another team's image and printed its private files.
 const docker = new Docker();
 const secret = `bob-secret-${randomBytes(8).toString('hex')}`;
-const ALLOWED = "a build may start from the platform stack \\(slipway/stack-node:20\\) or this app's own images";
+// The stacks on offer are listed: one per Node.js release some build used (slipway/stack-node:20, :22.23.5, …).
+const ALLOWED = "a build may start from the platform stack \\((slipway/stack-node:[\\d.]+(, )?)+\\) or this app's own images";
 
 /** Commits `files` into the tenant's checkout of `app` and pushes it with stock git. */
 async function pushFiles(t: Tenant, app: string, files: Record<string, string>, message: string) {
