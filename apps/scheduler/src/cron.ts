@@ -56,10 +56,8 @@ export async function runCron(db: Db, log: Logger, state: ClusterState, now: num
   }
 }
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
 /** Inserts the slot's row; null when another pass or scheduler recorded it first. */
-async function record(db: Db | Tx, data: Prisma.CronRunUncheckedCreateInput): Promise<string | null> {
+async function record(db: Db | Prisma.TransactionClient, data: Prisma.CronRunUncheckedCreateInput): Promise<string | null> {
   // ON CONFLICT DO NOTHING, so a duplicate does not abort the surrounding transaction.
   const rows = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO "CronRun" (id, "appId", "releaseId", job, slot, status, "finishedAt")

@@ -1,10 +1,8 @@
-import type { Db } from '@slipway/db';
+import type { Prisma } from '@slipway/db';
 import type { Policy } from './model.ts';
 import type { ClusterState } from './state.ts';
 import { place } from './placement/index.ts';
 import { SIZES } from './operations.ts';
-
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 /**
  * The one-offs the platform itself starts for a release: Dokku's `predeploy` and Heroku's
@@ -31,7 +29,7 @@ export function nodeForOneOff(appId: string, state: ClusterState, now: number, p
 }
 
 /** Creates the one-off row (the chosen node's agent starts it); inside the caller's guarded transaction. */
-export async function createOneOff(tx: Tx, o: { appId: string; releaseId: string; name: string; nodeId: string; command: string }): Promise<string> {
+export async function createOneOff(tx: Prisma.TransactionClient, o: { appId: string; releaseId: string; name: string; nodeId: string; command: string }): Promise<string> {
   const { memoryMb, cpuShares } = SIZES.standard;
   const row = await tx.instance.create({ data: { ...o, type: 'run', memoryMb, cpuShares } });
   return row.id;
